@@ -1,0 +1,99 @@
+#pragma once
+// The clinical record behind interfaces: patients, timeline, users, audit trail. The workspace
+// default is SQLite (open_sqlite_store); a shared hospital deployment can implement the same
+// interfaces over PostgreSQL and forward the audit trail to an ATNA repository, unseen by callers.
+#include "consilium/decision/audit.h"
+#include "consilium/decision/patient.h"
+#include "consilium/decision/timeline.h"
+#include "consilium/decision/user.h"
+
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace consilium::decision {
+
+class PatientRepository {
+public:
+    virtual ~PatientRepository() = default;
+    virtual std::vector<Patient> list() = 0;  // oldest first, with event and study counts
+    virtual std::optional<Patient> find(std::int64_t id) = 0;
+    virtual std::optional<Patient> find_by_mrn(std::string_view mrn) = 0;
+    virtual std::optional<Patient> find_by_source(std::string_view source_ref) = 0;
+    virtual std::optional<Patient> find_by_identifier(std::string_view system, std::string_view value) = 0;
+    virtual std::int64_t insert(const Patient& patient) = 0;  // returns the new id
+    virtual void update(const Patient& patient) = 0;          // by id; replaces identifiers
+};
+
+struct StoredEventIdentity {
+    std::int64_t id;
+    std::int64_t patient_id;
+    std::string content_hash;
+};
+
+class TimelineRepository {
+public:
+    virtual ~TimelineRepository() = default;
+    virtual std::vector<TimelineEvent> events(std::int64_t patient_id, const TimelineFilter& filter) = 0;  // time order
+    virtual std::optional<StoredEventIdentity> find_by_source(std::string_view source_ref) = 0;
+    virtual std::int64_t insert(const TimelineEvent& event) = 0;
+    virtual void replace(std::int64_t id, const TimelineEvent& event) = 0;
+};
+
+class UserRepository {
+public:
+    virtual ~UserRepository() = default;
+    virtual std::int64_t count() = 0;
+    virtual std::vector<User> list() = 0;
+    virtual std::optional<User> find(std::string_view name) = 0;
+    virtual std::optional<std::string> password_hash(std::string_view name) = 0;
+    virtual std::int64_t add(const User& user, const std::string& password_hash) = 0;
+};
+
+class AuditTrail {
+public:
+    virtual ~AuditTrail() = default;
+    // Appends inside the current write transaction, so the entry commits or rolls back with
+    // the change it records.
+    virtual AuditEntry append(const AuditRecord& record) = 0;
+    virtual std::vector<AuditEntry> entries(const AuditFilter& filter) = 0;
+    // Streams every entry in sequence order (for exports of any size).
+    virtual void for_each(const std::function<void(const AuditEntry&)>& visit) = 0;
+    virtual AuditVerification verify() = 0;
+};
+
+// A write transaction; rolls back when destroyed uncommitted.
+class Transaction {
+public:
+    virtual ~Transaction() = default;
+    virtual void commit() = 0;
+};
+
+class Store {
+public:
+    virtual ~Store() = default;
+    virtual std::unique_ptr<Transaction> begin() = 0;
+    virtual PatientRepository& patients() = 0;
+    virtual TimelineRepository& timeline() = 0;
+    virtual UserRepository& users() = 0;
+    virtual AuditTrail& audit() = 0;
+    virtual int schema_version() = 0;
+};
+
+struct SqliteOptions {
+    bool create = false;      // create the file if missing
+    bool durable = true;      // synchronous=FULL: a committed decision survives power loss
+    bool migrate = true;      // bring the schema up to date
+};
+
+// The file beside `database` where the audit head is mirrored after each commit, so a log cut
+// short inside the database is caught even if its in-database head was rewritten too.
+std::filesystem::path audit_head_sidecar(const std::filesystem::path& database);
+
+std::unique_ptr<Store> open_sqlite_store(const std::filesystem::path& database, const SqliteOptions& options = {});
+
+}  // namespace consilium::decision

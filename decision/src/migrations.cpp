@@ -1,0 +1,217 @@
+#include "consilium/decision/migrations.h"
+
+#include "consilium/decision/errors.h"
+
+#include <array>
+#include <string>
+
+namespace consilium::decision {
+namespace {
+
+// Never edit a migration once released: add a new one.
+constexpr std::array<const char*, 3> kMigrations = {
+    // 1: patients, the timeline, users and the audit trail.
+    R"SQL(
+CREATE TABLE patient (
+  id            INTEGER PRIMARY KEY,
+  mrn           TEXT NOT NULL UNIQUE,
+  family        TEXT,
+  given         TEXT,
+  name          TEXT NOT NULL DEFAULT '',
+  birth_date    TEXT,
+  sex           TEXT,
+  source_ref    TEXT UNIQUE,            -- e.g. Patient/<id> of the FHIR source
+  content_hash  TEXT,
+  resource_json TEXT,
+  created_at    TEXT NOT NULL
+);
+CREATE TABLE patient_identifier (
+  patient_id INTEGER NOT NULL REFERENCES patient(id) ON DELETE CASCADE,
+  system     TEXT NOT NULL DEFAULT '',
+  value      TEXT NOT NULL,
+  type_code  TEXT,
+  PRIMARY KEY (system, value)
+);
+CREATE INDEX patient_identifier_by_patient ON patient_identifier(patient_id);
+
+CREATE TABLE timeline_event (
+  id            INTEGER PRIMARY KEY,
+  patient_id    INTEGER NOT NULL REFERENCES patient(id),
+  kind          TEXT NOT NULL CHECK (kind IN ('encounter','condition','observation','medication','procedure',
+                                               'imaging','report','suggestion','review','mdt')),
+  code_system   TEXT,
+  code          TEXT,
+  display       TEXT,
+  start_time    TEXT,                   -- ISO-8601, UTC when the source gave a time of day
+  end_time      TEXT,
+  value_num     REAL,
+  value_text    TEXT,
+  unit          TEXT,
+  status        TEXT,
+  resource_type TEXT,
+  source_ref    TEXT UNIQUE,            -- resource identity: Type/id, else the entry's fullUrl
+  content_hash  TEXT,
+  resource_json TEXT
+);
+CREATE INDEX timeline_event_by_patient_time ON timeline_event(patient_id, start_time);
+
+CREATE TABLE event_component (
+  event_id    INTEGER NOT NULL REFERENCES timeline_event(id) ON DELETE CASCADE,
+  seq         INTEGER NOT NULL,
+  code_system TEXT,
+  code        TEXT,
+  display     TEXT,
+  value_num   REAL,
+  value_text  TEXT,
+  unit        TEXT,
+  PRIMARY KEY (event_id, seq)
+);
+
+CREATE TABLE user (
+  id         INTEGER PRIMARY KEY,
+  name       TEXT NOT NULL UNIQUE,
+  role       TEXT NOT NULL CHECK (role IN ('radiologist','physician','developer','admin')),
+  password   TEXT NOT NULL,             -- pbkdf2-sha256$iterations$salt$hash (base64)
+  demo       INTEGER NOT NULL DEFAULT 0,
+  active     INTEGER NOT NULL DEFAULT 1,
+  created_at TEXT NOT NULL
+);
+
+CREATE TABLE audit_entry (
+  seq         INTEGER PRIMARY KEY,
+  time        TEXT NOT NULL,
+  user_name   TEXT NOT NULL,
+  role        TEXT NOT NULL,
+  action      TEXT NOT NULL,
+  object_type TEXT NOT NULL,
+  object_id   TEXT NOT NULL,
+  details     TEXT NOT NULL,
+  prev_hash   TEXT NOT NULL,
+  hash        TEXT NOT NULL
+);
+CREATE TRIGGER audit_entry_no_update BEFORE UPDATE ON audit_entry
+  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_entry_no_delete BEFORE DELETE ON audit_entry
+  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+
+-- The chain's head, advanced in the same transaction as each append: a log cut short at the
+-- end no longer matches it. It may only move forward.
+CREATE TABLE audit_head (
+  id   INTEGER PRIMARY KEY CHECK (id = 1),
+  seq  INTEGER NOT NULL,
+  hash TEXT NOT NULL
+);
+INSERT INTO audit_head(id, seq, hash) VALUES (1, 0, '0000000000000000000000000000000000000000000000000000000000000000');
+CREATE TRIGGER audit_head_forward_only BEFORE UPDATE ON audit_head WHEN NEW.seq <= OLD.seq
+  BEGIN SELECT RAISE(ABORT, 'the audit head only moves forward'); END;
+CREATE TRIGGER audit_head_no_delete BEFORE DELETE ON audit_head
+  BEGIN SELECT RAISE(ABORT, 'the audit head cannot be deleted'); END;
+)SQL",
+
+    // 2: plugin runs, AI suggestions and clinicians' reviews of them.
+    R"SQL(
+CREATE TABLE plugin_run (
+  id             INTEGER PRIMARY KEY,
+  plugin_id      TEXT NOT NULL,
+  plugin_version TEXT NOT NULL,
+  model_version  TEXT,
+  patient_id     INTEGER REFERENCES patient(id),
+  series_uid     TEXT,
+  user_name      TEXT NOT NULL,
+  started_at     TEXT NOT NULL,
+  duration_ms    INTEGER,
+  status         TEXT NOT NULL CHECK (status IN ('running','succeeded','failed','timeout','crashed',
+                                                 'invalid_output','rejected','cancelled')),
+  reason         TEXT,
+  inputs_hash    TEXT,
+  outputs_hash   TEXT
+);
+CREATE INDEX plugin_run_by_plugin ON plugin_run(plugin_id, started_at);
+
+CREATE TABLE suggestion (
+  id             INTEGER PRIMARY KEY,
+  run_id         INTEGER NOT NULL REFERENCES plugin_run(id),
+  patient_id     INTEGER NOT NULL REFERENCES patient(id),
+  kind           TEXT NOT NULL CHECK (kind IN ('finding','diagnosis','treatment','risk')),
+  code_system    TEXT,
+  code           TEXT,
+  display        TEXT,
+  confidence     REAL CHECK (confidence IS NULL OR (confidence >= 0 AND confidence <= 1)),
+  score          REAL,
+  band           TEXT,
+  complete       INTEGER NOT NULL DEFAULT 1,
+  summary        TEXT NOT NULL,
+  rationale      TEXT NOT NULL DEFAULT '',
+  evidence_json  TEXT NOT NULL DEFAULT '[]',
+  plugin_id      TEXT NOT NULL,
+  plugin_version TEXT NOT NULL,
+  model_version  TEXT,
+  inputs_hash    TEXT,
+  created_at     TEXT NOT NULL
+);
+CREATE INDEX suggestion_by_patient ON suggestion(patient_id, created_at);
+
+-- One decision per suggestion, ever: the UNIQUE constraint is the last line of defence.
+CREATE TABLE review (
+  id              INTEGER PRIMARY KEY,
+  suggestion_id   INTEGER NOT NULL UNIQUE REFERENCES suggestion(id),
+  decision        TEXT NOT NULL CHECK (decision IN ('accepted','modified','rejected')),
+  user_name       TEXT NOT NULL,
+  role            TEXT NOT NULL,
+  decided_at      TEXT NOT NULL,
+  reason_code     TEXT,
+  reason_text     TEXT,
+  concept_system  TEXT,
+  concept_code    TEXT,
+  concept_display TEXT,
+  note            TEXT,
+  CHECK (decision = 'accepted' OR length(coalesce(reason_text, '')) > 0 OR reason_code IS NOT NULL)
+);
+)SQL",
+
+    // 3: the imaging index (studies and series found in DICOM, linked to patients).
+    R"SQL(
+CREATE TABLE imaging_study (
+  id          INTEGER PRIMARY KEY,
+  patient_id  INTEGER NOT NULL REFERENCES patient(id),
+  study_uid   TEXT NOT NULL UNIQUE,
+  study_date  TEXT,
+  description TEXT,
+  accession   TEXT,
+  created_at  TEXT NOT NULL
+);
+CREATE INDEX imaging_study_by_patient ON imaging_study(patient_id);
+CREATE TABLE imaging_series (
+  id          INTEGER PRIMARY KEY,
+  study_id    INTEGER NOT NULL REFERENCES imaging_study(id) ON DELETE CASCADE,
+  series_uid  TEXT NOT NULL UNIQUE,
+  modality    TEXT,
+  description TEXT,
+  instances   INTEGER NOT NULL DEFAULT 0,
+  folder      TEXT,                     -- relative to the workspace
+  geometry    TEXT                      -- JSON: dims, spacing, origin, direction, warnings
+);
+)SQL",
+};
+
+}  // namespace
+
+int latest_schema_version() { return static_cast<int>(kMigrations.size()); }
+
+void migrate(Database& db, int target) {
+    if (target < 0) target = latest_schema_version();
+    int current = db.user_version();
+    if (current > latest_schema_version())
+        throw StoreError(db.file().string() + ": the workspace schema is version " + std::to_string(current) +
+                         ", newer than this program knows (" + std::to_string(latest_schema_version()) +
+                         "); use a newer Consilium");
+    for (int v = current; v < target; ++v) {
+        WriteTransaction tx(db);
+        db.exec(kMigrations[static_cast<std::size_t>(v)]);
+        // PRAGMA takes no bound parameters; the value is our own integer, never user data.
+        db.exec(("PRAGMA user_version = " + std::to_string(v + 1)).c_str());
+        tx.commit();
+    }
+}
+
+}  // namespace consilium::decision

@@ -1,0 +1,166 @@
+#include "sqlite_store.h"
+
+#include "consilium/decision/clinical_time.h"
+#include "consilium/decision/crypto.h"
+
+#include <fstream>
+#include <string>
+
+namespace consilium::decision::sqlite {
+namespace {
+
+constexpr const char* kSelect =
+    "SELECT seq, time, user_name, role, action, object_type, object_id, details, prev_hash, hash FROM audit_entry ";
+
+AuditEntry read_entry(const Statement& s) {
+    AuditEntry e;
+    e.seq = s.int64(0);
+    e.time = s.text(1);
+    e.record.user = s.text(2);
+    e.record.role = s.text(3);
+    e.record.action = s.text(4);
+    e.record.object_type = s.text(5);
+    e.record.object_id = s.text(6);
+    e.record.details = s.text(7);
+    e.prev_hash = s.text(8);
+    e.hash = s.text(9);
+    return e;
+}
+
+// Reads the mirrored head ("seq hash"); nullopt when there is none.
+std::optional<std::pair<std::int64_t, std::string>> read_sidecar(const std::filesystem::path& file) {
+    std::ifstream in(file);
+    std::int64_t seq = 0;
+    std::string hash;
+    if (!(in >> seq >> hash)) return std::nullopt;
+    return std::make_pair(seq, hash);
+}
+
+}  // namespace
+
+AuditEntry Audit::append(const AuditRecord& record) {
+    auto& head = db_.statement("SELECT seq, hash FROM audit_head WHERE id = 1");
+    AuditEntry e;
+    e.record = record;
+    if (head.step()) {
+        e.seq = head.int64(0) + 1;
+        e.prev_hash = head.text(1);
+    } else {
+        e.seq = 1;
+        e.prev_hash = kGenesisHash;
+    }
+    head.reset();
+    e.time = utc_now();
+    e.hash = audit_hash(e.prev_hash, e);
+    db_.statement(
+           "INSERT INTO audit_entry(seq, time, user_name, role, action, object_type, object_id, details, prev_hash, hash) "
+           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)")
+        .bind(1, e.seq).bind(2, e.time).bind(3, e.record.user).bind(4, e.record.role).bind(5, e.record.action)
+        .bind(6, e.record.object_type).bind(7, e.record.object_id).bind(8, e.record.details).bind(9, e.prev_hash)
+        .bind(10, e.hash)
+        .run();
+    db_.statement("UPDATE audit_head SET seq = ?1, hash = ?2 WHERE id = 1").bind(1, e.seq).bind(2, e.hash).run();
+    pending_head = std::make_pair(e.seq, e.hash);
+    return e;
+}
+
+std::vector<AuditEntry> Audit::entries(const AuditFilter& f) {
+    static const std::string sql = std::string(kSelect) +
+        "WHERE (?1 IS NULL OR time >= ?1) AND (?2 IS NULL OR user_name = ?2) "
+        "AND (?3 IS NULL OR action = ?3 OR (substr(?3, -1) = '.' AND substr(action, 1, length(?3)) = ?3)) ORDER BY seq";
+    auto& s = db_.statement(sql.c_str());
+    s.bind(1, f.since).bind(2, f.user).bind(3, f.action);
+    std::vector<AuditEntry> out;
+    while (s.step()) out.push_back(read_entry(s));
+    s.reset();
+    return out;
+}
+
+void Audit::for_each(const std::function<void(const AuditEntry&)>& visit) {
+    static const std::string sql = std::string(kSelect) + "ORDER BY seq";
+    auto& s = db_.statement(sql.c_str());
+    while (s.step()) visit(read_entry(s));
+    s.reset();
+}
+
+AuditVerification Audit::verify() {
+    AuditVerification v;
+    auto broken = [&v](std::int64_t seq, std::string problem) {
+        if (!v.intact) return;
+        v.intact = false;
+        v.first_broken = seq;
+        v.problem = std::move(problem);
+    };
+
+    static const std::string sql = std::string(kSelect) + "ORDER BY seq";
+    auto& s = db_.statement(sql.c_str());
+    std::string prev = kGenesisHash;
+    std::int64_t expected_seq = 1;
+    AuditEntry e;
+    Sha256 h;
+    while (s.step() && v.intact) {
+        // Read into one reused entry: verification runs over millions of rows.
+        e.seq = s.int64(0);
+        e.time.assign(s.text_view(1));
+        e.record.user.assign(s.text_view(2));
+        e.record.role.assign(s.text_view(3));
+        e.record.action.assign(s.text_view(4));
+        e.record.object_type.assign(s.text_view(5));
+        e.record.object_id.assign(s.text_view(6));
+        e.record.details.assign(s.text_view(7));
+        auto stored_prev = s.text_view(8);
+        auto stored_hash = s.text_view(9);
+        if (e.seq != expected_seq)
+            broken(expected_seq, "entry " + std::to_string(expected_seq) + " is missing (the log jumps from " +
+                                     std::to_string(expected_seq - 1) + " to " + std::to_string(e.seq) + ")");
+        else if (stored_prev != prev)
+            broken(e.seq, "entry " + std::to_string(e.seq) +
+                              " does not follow the entry before it (an entry was removed, inserted or reordered)");
+        else {
+            h.reset();
+            h.update(prev);
+            h.update(audit_canonical(e));
+            std::string actual = h.hex();
+            if (actual != stored_hash)
+                broken(e.seq, "entry " + std::to_string(e.seq) + " was altered after it was written (hash mismatch)");
+            prev = std::move(actual);
+        }
+        ++v.entries;
+        ++expected_seq;
+    }
+    s.reset();
+    v.head_hash = prev;
+    if (!v.intact) return v;
+
+    const std::int64_t last = expected_seq - 1;
+    auto& head = db_.statement("SELECT seq, hash FROM audit_head WHERE id = 1");
+    if (!head.step()) {
+        broken(last + 1, "the audit head record is missing");
+    } else if (head.int64(0) != last || head.text_view(1) != prev) {
+        if (head.int64(0) > last)
+            broken(last + 1, "the log ends at entry " + std::to_string(last) + " but its head records " +
+                                 std::to_string(head.int64(0)) + " entries (entries were cut from the end)");
+        else
+            broken(last, "the audit head does not match entry " + std::to_string(last));
+    }
+    head.reset();
+    if (!v.intact) return v;
+
+    // The mirrored head may lag behind the database (a crash between commit and mirror), never lead it.
+    if (auto mirror = read_sidecar(audit_head_sidecar(db_.file()))) {
+        if (mirror->first > last) {
+            broken(last + 1, "the log ends at entry " + std::to_string(last) + " but the head mirrored beside the "
+                             "database records " + std::to_string(mirror->first) + " (entries were cut from the end)");
+        } else if (mirror->first > 0) {
+            auto& at = db_.statement("SELECT hash FROM audit_entry WHERE seq = ?1");
+            at.bind(1, mirror->first);
+            if (!at.step() || at.text_view(0) != mirror->second)
+                broken(mirror->first, "entry " + std::to_string(mirror->first) +
+                                          " differs from the head mirrored beside the database (the log was rewritten)");
+            at.reset();
+        }
+    }
+    return v;
+}
+
+}  // namespace consilium::decision::sqlite

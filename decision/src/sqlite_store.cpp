@@ -1,0 +1,90 @@
+#include "sqlite_store.h"
+
+#include "consilium/decision/errors.h"
+#include "consilium/decision/migrations.h"
+
+#include <fstream>
+
+namespace consilium::decision {
+namespace {
+
+using namespace sqlite;
+
+// Writes "seq hash" beside the database: temp file + rename, so a reader sees old or new, never half.
+void mirror_head(const std::filesystem::path& sidecar, std::int64_t seq, const std::string& hash) {
+    auto temp = sidecar;
+    temp += ".tmp";
+    {
+        std::ofstream out(temp, std::ios::trunc);
+        out << seq << ' ' << hash << '\n';
+        if (!out) return;  // best effort: the in-database head still guards the log
+    }
+    std::error_code ec;
+    std::filesystem::rename(temp, sidecar, ec);
+}
+
+class SqliteTransaction final : public Transaction {
+public:
+    SqliteTransaction(Database& db, Audit& audit) : tx_(db), db_(db), audit_(audit) { audit_.pending_head.reset(); }
+    ~SqliteTransaction() override {
+        if (!tx_.committed()) audit_.pending_head.reset();
+    }
+    void commit() override {
+        tx_.commit();
+        if (audit_.pending_head) {
+            mirror_head(audit_head_sidecar(db_.file()), audit_.pending_head->first, audit_.pending_head->second);
+            audit_.pending_head.reset();
+        }
+    }
+private:
+    WriteTransaction tx_;
+    Database& db_;
+    Audit& audit_;
+};
+
+class SqliteStore final : public Store {
+public:
+    SqliteStore(const std::filesystem::path& file, const SqliteOptions& options)
+        : db_(file, options.create ? Database::Mode::create : Database::Mode::open_existing),
+          patients_(db_), timeline_(db_), users_(db_), audit_(db_) {
+        // Refuse a file that is not a database before anything writes to it.
+        try {
+            db_.exec("SELECT count(*) FROM sqlite_master");
+        } catch (const StoreError&) {
+            throw StoreError(file.string() + ": not a Consilium workspace database (not SQLite, or damaged)");
+        }
+        db_.exec("PRAGMA journal_mode = WAL");
+        db_.exec("PRAGMA foreign_keys = ON");
+        db_.exec(options.durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
+        if (options.migrate) migrate(db_);
+    }
+    std::unique_ptr<Transaction> begin() override { return std::make_unique<SqliteTransaction>(db_, audit_); }
+    PatientRepository& patients() override { return patients_; }
+    TimelineRepository& timeline() override { return timeline_; }
+    UserRepository& users() override { return users_; }
+    AuditTrail& audit() override { return audit_; }
+    int schema_version() override { return db_.user_version(); }
+
+private:
+    Database db_;
+    Patients patients_;
+    Timeline timeline_;
+    Users users_;
+    Audit audit_;
+};
+
+}  // namespace
+
+std::filesystem::path audit_head_sidecar(const std::filesystem::path& database) {
+    auto p = database;
+    p += ".audit-head";
+    return p;
+}
+
+std::unique_ptr<Store> open_sqlite_store(const std::filesystem::path& database, const SqliteOptions& options) {
+    if (!options.create && !std::filesystem::exists(database))
+        throw NotFound(database.string() + ": no such workspace database");
+    return std::make_unique<SqliteStore>(database, options);
+}
+
+}  // namespace consilium::decision

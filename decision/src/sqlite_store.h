@@ -1,0 +1,61 @@
+#pragma once
+// The SQLite implementation of the store interfaces (private to the library).
+#include "consilium/decision/database.h"
+#include "consilium/decision/store.h"
+
+namespace consilium::decision::sqlite {
+
+class Patients final : public PatientRepository {
+public:
+    explicit Patients(Database& db) : db_(db) {}
+    std::vector<Patient> list() override;
+    std::optional<Patient> find(std::int64_t id) override;
+    std::optional<Patient> find_by_mrn(std::string_view mrn) override;
+    std::optional<Patient> find_by_source(std::string_view source_ref) override;
+    std::optional<Patient> find_by_identifier(std::string_view system, std::string_view value) override;
+    std::int64_t insert(const Patient& patient) override;
+    void update(const Patient& patient) override;
+private:
+    std::optional<Patient> one(Statement& s);
+    void write_identifiers(const Patient& patient);
+    Database& db_;
+};
+
+class Timeline final : public TimelineRepository {
+public:
+    explicit Timeline(Database& db) : db_(db) {}
+    std::vector<TimelineEvent> events(std::int64_t patient_id, const TimelineFilter& filter) override;
+    std::optional<StoredEventIdentity> find_by_source(std::string_view source_ref) override;
+    std::int64_t insert(const TimelineEvent& event) override;
+    void replace(std::int64_t id, const TimelineEvent& event) override;
+private:
+    void write_components(std::int64_t id, const TimelineEvent& event);
+    Database& db_;
+};
+
+class Users final : public UserRepository {
+public:
+    explicit Users(Database& db) : db_(db) {}
+    std::int64_t count() override;
+    std::vector<User> list() override;
+    std::optional<User> find(std::string_view name) override;
+    std::optional<std::string> password_hash(std::string_view name) override;
+    std::int64_t add(const User& user, const std::string& password_hash) override;
+private:
+    Database& db_;
+};
+
+class Audit final : public AuditTrail {
+public:
+    explicit Audit(Database& db) : db_(db) {}
+    AuditEntry append(const AuditRecord& record) override;
+    std::vector<AuditEntry> entries(const AuditFilter& filter) override;
+    void for_each(const std::function<void(const AuditEntry&)>& visit) override;
+    AuditVerification verify() override;
+    // Set by append, cleared by the transaction after mirroring it to the sidecar.
+    std::optional<std::pair<std::int64_t, std::string>> pending_head;
+private:
+    Database& db_;
+};
+
+}  // namespace consilium::decision::sqlite

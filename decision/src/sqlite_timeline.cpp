@@ -1,0 +1,109 @@
+#include "sqlite_store.h"
+
+#include <string>
+
+namespace consilium::decision::sqlite {
+
+std::vector<TimelineEvent> Timeline::events(std::int64_t patient_id, const TimelineFilter& filter) {
+    // Kinds are filtered with a bitmask, so the statement text never varies with the filter.
+    std::int64_t kind_mask = 0;
+    for (auto k : filter.kinds) kind_mask |= std::int64_t{1} << static_cast<int>(k);
+    // A date-only upper bound includes that whole day: compare against the bound + "~" (sorts after 'T...').
+    std::optional<std::string> to = filter.to;
+    if (to && to->size() <= 10) *to += "~";
+    auto& s = db_.statement(
+        "SELECT id, kind, code_system, code, display, start_time, end_time, value_num, value_text, unit, status, "
+        "resource_type, source_ref, content_hash, CASE WHEN ?5 THEN resource_json END, "
+        "EXISTS (SELECT 1 FROM event_component c WHERE c.event_id = e.id) "
+        "FROM timeline_event e WHERE patient_id = ?1 "
+        "AND (?2 = 0 OR (?2 >> (CASE kind WHEN 'encounter' THEN 0 WHEN 'condition' THEN 1 WHEN 'observation' THEN 2 "
+        "  WHEN 'medication' THEN 3 WHEN 'procedure' THEN 4 WHEN 'imaging' THEN 5 WHEN 'report' THEN 6 "
+        "  WHEN 'suggestion' THEN 7 WHEN 'review' THEN 8 ELSE 9 END)) & 1) "
+        "AND (?3 IS NULL OR coalesce(end_time, start_time) >= ?3) AND (?4 IS NULL OR start_time <= ?4) "
+        "ORDER BY start_time, id");
+    s.bind(1, patient_id).bind(2, kind_mask).bind(3, filter.from).bind(4, to).bind(5, filter.with_resource_json ? 1 : 0);
+    std::vector<TimelineEvent> out;
+    std::vector<std::size_t> with_components;
+    while (s.step()) {
+        TimelineEvent e;
+        e.id = s.int64(0);
+        e.patient_id = patient_id;
+        e.kind = event_kind_from_string(s.text_view(1)).value_or(EventKind::observation);
+        e.code = {s.text(2), s.text(3), s.text(4)};
+        e.start = s.optional_text(5);
+        e.end = s.optional_text(6);
+        e.value_num = s.optional_real(7);
+        e.value_text = s.optional_text(8);
+        e.unit = s.optional_text(9);
+        e.status = s.optional_text(10);
+        e.resource_type = s.text(11);
+        e.source_ref = s.optional_text(12);
+        e.content_hash = s.optional_text(13);
+        e.resource_json = s.optional_text(14);
+        if (s.int64(15)) with_components.push_back(out.size());
+        out.push_back(std::move(e));
+    }
+    s.reset();
+    auto& c = db_.statement(
+        "SELECT code_system, code, display, value_num, value_text, unit FROM event_component WHERE event_id = ?1 "
+        "ORDER BY seq");
+    for (auto i : with_components) {
+        c.bind(1, out[i].id);
+        while (c.step())
+            out[i].components.push_back({{c.text(0), c.text(1), c.text(2)}, c.optional_real(3), c.optional_text(4),
+                                         c.optional_text(5)});
+        c.reset();
+    }
+    return out;
+}
+
+std::optional<StoredEventIdentity> Timeline::find_by_source(std::string_view source_ref) {
+    auto& s = db_.statement("SELECT id, patient_id, coalesce(content_hash, '') FROM timeline_event WHERE source_ref = ?1");
+    s.bind(1, source_ref);
+    std::optional<StoredEventIdentity> out;
+    if (s.step()) out = StoredEventIdentity{s.int64(0), s.int64(1), s.text(2)};
+    s.reset();
+    return out;
+}
+
+std::int64_t Timeline::insert(const TimelineEvent& e) {
+    db_.statement(
+           "INSERT INTO timeline_event(patient_id, kind, code_system, code, display, start_time, end_time, value_num, "
+           "value_text, unit, status, resource_type, source_ref, content_hash, resource_json) "
+           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)")
+        .bind(1, e.patient_id).bind(2, to_string(e.kind)).bind(3, e.code.system).bind(4, e.code.code)
+        .bind(5, e.code.display).bind(6, e.start).bind(7, e.end).bind(8, e.value_num).bind(9, e.value_text)
+        .bind(10, e.unit).bind(11, e.status).bind(12, e.resource_type).bind(13, e.source_ref).bind(14, e.content_hash)
+        .bind(15, e.resource_json)
+        .run();
+    auto id = db_.last_insert_rowid();
+    write_components(id, e);
+    return id;
+}
+
+void Timeline::replace(std::int64_t id, const TimelineEvent& e) {
+    db_.statement(
+           "UPDATE timeline_event SET patient_id = ?2, kind = ?3, code_system = ?4, code = ?5, display = ?6, "
+           "start_time = ?7, end_time = ?8, value_num = ?9, value_text = ?10, unit = ?11, status = ?12, "
+           "resource_type = ?13, source_ref = ?14, content_hash = ?15, resource_json = ?16 WHERE id = ?1")
+        .bind(1, id).bind(2, e.patient_id).bind(3, to_string(e.kind)).bind(4, e.code.system).bind(5, e.code.code)
+        .bind(6, e.code.display).bind(7, e.start).bind(8, e.end).bind(9, e.value_num).bind(10, e.value_text)
+        .bind(11, e.unit).bind(12, e.status).bind(13, e.resource_type).bind(14, e.source_ref).bind(15, e.content_hash)
+        .bind(16, e.resource_json)
+        .run();
+    db_.statement("DELETE FROM event_component WHERE event_id = ?1").bind(1, id).run();
+    write_components(id, e);
+}
+
+void Timeline::write_components(std::int64_t id, const TimelineEvent& e) {
+    if (e.components.empty()) return;
+    auto& s = db_.statement(
+        "INSERT INTO event_component(event_id, seq, code_system, code, display, value_num, value_text, unit) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+    int seq = 0;
+    for (const auto& c : e.components)
+        s.bind(1, id).bind(2, seq++).bind(3, c.code.system).bind(4, c.code.code).bind(5, c.code.display)
+            .bind(6, c.value_num).bind(7, c.value_text).bind(8, c.unit).run();
+}
+
+}  // namespace consilium::decision::sqlite
