@@ -1,0 +1,71 @@
+#include "commands.h"
+
+#include "consilium/decision/errors.h"
+#include "consilium/decision/fhir_import.h"
+
+#include <nlohmann/json.hpp>
+
+#include <iostream>
+
+namespace consilium::cli {
+namespace {
+
+using namespace consilium::decision;
+
+// Demo users log in with their own name as password and are flagged, so nobody mistakes them
+// for real accounts.
+constexpr Role kDemoRoles[] = {Role::admin, Role::radiologist, Role::physician, Role::developer};
+
+nlohmann::json make_demo(const Context& ctx, Workspace& ws) {
+    Store& store = ws.store();
+    auto users = store.users().list();
+    for (const auto& u : users)
+        if (!u.demo)
+            throw InputError(ws.folder().string(),
+                             "has real user accounts ('" + u.name + "'); demo users with known passwords are only "
+                             "added to a new or demo workspace");
+    std::optional<Session> admin;
+    for (Role role : kDemoRoles) {
+        const std::string name(to_string(role));
+        if (!store.users().find(name)) add_user(store, admin ? &*admin : nullptr, name, role, name, true);
+        if (role == Role::admin) admin = login(store, "admin", "admin");
+    }
+    auto demo_fhir = ctx.share_folder() / "demo" / "fhir";
+    if (!std::filesystem::is_directory(demo_fhir))
+        throw NotFound("the demo data is missing: no folder " + demo_fhir.string());
+    auto summary = import_fhir_paths(store, *admin, {demo_fhir.string()});
+    return {{"users", nlohmann::json::array({"admin", "radiologist", "physician", "developer"})},
+            {"patients", summary.patients},
+            {"events", summary.events}};
+}
+
+}  // namespace
+
+int cmd_init(const Context& ctx, const Words& words) {
+    auto args = parse_args(words, {}, {"--demo"});
+    if (!args.positional.empty()) throw UsageError("init takes no arguments");
+    auto folder = ctx.workspace_folder();
+    const bool existed = Workspace::exists(folder);
+    auto ws = Workspace::create(folder);
+    if (!existed) {
+        auto tx = ws.store().begin();
+        ws.store().audit().append({"-", "-", "workspace.create", "workspace", folder.string(),
+                                   nlohmann::json{{"schema", ws.store().schema_version()}}.dump()});
+        tx->commit();
+    }
+    nlohmann::json out{{"workspace", folder.string()}, {"created", !existed}, {"schema", ws.store().schema_version()}};
+    if (args.flag("--demo")) out["demo"] = make_demo(ctx, ws);
+    if (ctx.json) {
+        ctx.print_json(out);
+    } else {
+        std::cout << (existed ? "Workspace already exists: " : "Created workspace: ") << folder.string() << " (schema v"
+                  << ws.store().schema_version() << ")\n";
+        if (out.contains("demo"))
+            std::cout << "Demo users admin, radiologist, physician, developer (password = user name); "
+                      << out["demo"]["patients"].get<int>() << " demo patients with " << out["demo"]["events"].get<int>()
+                      << " timeline events.\n";
+    }
+    return 0;
+}
+
+}  // namespace consilium::cli

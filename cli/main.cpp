@@ -1,0 +1,105 @@
+// consilium-cli: the headless tool over the same libraries as the workstation.
+// The contract it keeps is ../shared/CLI.md (exit codes: 0 done, 1 check failed, 2 bad usage or
+// input, 3 not permitted, 4 not found).
+#include "commands.h"
+
+#include "consilium/decision/errors.h"
+
+#include <unistd.h>
+
+#include <cstring>
+#include <iostream>
+#include <map>
+
+#ifndef CONSILIUM_VERSION
+#define CONSILIUM_VERSION "0.0.0"
+#endif
+
+namespace {
+
+using namespace consilium;
+using cli::Context;
+using cli::Words;
+
+const char* kUsage =
+    "usage: consilium-cli [--workspace DIR] [--user NAME] [--json] COMMAND ...\n"
+    "commands:\n"
+    "  --version\n"
+    "  init [--demo]\n"
+    "  user add NAME --role radiologist|physician|developer|admin    (password: first line of stdin)\n"
+    "  user list\n"
+    "  import PATH...                                                (FHIR R4 JSON: Bundle, resource, NDJSON)\n"
+    "  patients\n"
+    "  timeline PATIENT [--kind K]... [--from DATE] [--to DATE]\n"
+    "  audit verify | audit log [--since ISO] [--user U] [--action A] | audit export --format fhir|syslog [--out FILE]\n"
+    "environment: CONSILIUM_WORKSPACE, CONSILIUM_USER, CONSILIUM_PASSWORD\n";
+
+const std::map<std::string, int (*)(const Context&, const Words&)> kCommands = {
+    {"init", cli::cmd_init},         {"user", cli::cmd_user},         {"import", cli::cmd_import},
+    {"patients", cli::cmd_patients}, {"timeline", cli::cmd_timeline}, {"audit", cli::cmd_audit},
+};
+
+std::filesystem::path own_executable(const char* argv0) {
+    std::error_code ec;
+    auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+    return ec ? std::filesystem::absolute(argv0) : self;
+}
+
+int run(int argc, char** argv) {
+    Context ctx;
+    ctx.executable = own_executable(argv[0]);
+    int i = 1;
+    // Global options come before the command (a command may have options of the same name).
+    for (; i < argc; ++i) {
+        std::string a = argv[i];
+        auto next = [&](const char* what) -> std::string {
+            if (i + 1 >= argc) throw cli::UsageError(a + " needs " + what);
+            return argv[++i];
+        };
+        if (a == "--workspace") ctx.workspace_option = next("a folder");
+        else if (a.rfind("--workspace=", 0) == 0) ctx.workspace_option = a.substr(12);
+        else if (a == "--user") ctx.user_option = next("a user name");
+        else if (a.rfind("--user=", 0) == 0) ctx.user_option = a.substr(7);
+        else if (a == "--json") ctx.json = true;
+        else if (a == "--version") {
+            std::cout << "consilium-cli " << CONSILIUM_VERSION << '\n';
+            return 0;
+        } else if (a == "--help" || a == "-h") {
+            std::cout << kUsage;
+            return 0;
+        } else break;
+    }
+    if (i >= argc) throw cli::UsageError("no command given");
+    auto command = kCommands.find(argv[i]);
+    if (command == kCommands.end()) throw cli::UsageError(std::string("unknown command '") + argv[i] + "'");
+    return command->second(ctx, Words(argv + i + 1, argv + argc));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    try {
+        return run(argc, argv);
+    } catch (const cli::UsageError& e) {
+        std::cerr << "consilium-cli: " << e.what() << "\n" << kUsage;
+        return 2;
+    } catch (const decision::InputError& e) {
+        std::cerr << "consilium-cli: " << e.what() << '\n';
+        return 2;
+    } catch (const decision::NotPermitted& e) {
+        std::cerr << "consilium-cli: not permitted: " << e.what() << '\n';
+        return 3;
+    } catch (const decision::NotFound& e) {
+        std::cerr << "consilium-cli: not found: " << e.what() << '\n';
+        return 4;
+    } catch (const decision::StoreError& e) {
+        std::cerr << "consilium-cli: workspace error: " << e.what() << '\n';
+        return 2;
+    } catch (const std::bad_alloc&) {
+        std::cerr << "consilium-cli: out of memory\n";
+        return 2;
+    } catch (const std::exception& e) {
+        std::cerr << "consilium-cli: " << e.what() << '\n';
+        return 2;
+    }
+}
