@@ -2,11 +2,15 @@
 
 #include "consilium/decision/crypto.h"
 
+#include <charconv>
+
 namespace consilium::decision {
 namespace {
 
 void field(std::string& out, std::string_view value) {
-    out += std::to_string(value.size());
+    char digits[24];
+    auto end = std::to_chars(digits, digits + sizeof digits, value.size()).ptr;
+    out.append(digits, end);
     out += ':';
     out += value;
     out += ';';
@@ -14,18 +18,25 @@ void field(std::string& out, std::string_view value) {
 
 }  // namespace
 
+void append_audit_canonical(std::string& out, const AuditFields& f) {
+    char seq[24];
+    auto end = std::to_chars(seq, seq + sizeof seq, f.seq).ptr;
+    out += "consilium-audit-v1;";
+    field(out, std::string_view(seq, static_cast<std::size_t>(end - seq)));
+    field(out, f.time);
+    field(out, f.user);
+    field(out, f.role);
+    field(out, f.action);
+    field(out, f.object_type);
+    field(out, f.object_id);
+    field(out, f.details);
+}
+
 std::string audit_canonical(const AuditEntry& e) {
     std::string out;
     out.reserve(128 + e.record.details.size());
-    out += "consilium-audit-v1;";
-    field(out, std::to_string(e.seq));
-    field(out, e.time);
-    field(out, e.record.user);
-    field(out, e.record.role);
-    field(out, e.record.action);
-    field(out, e.record.object_type);
-    field(out, e.record.object_id);
-    field(out, e.record.details);
+    append_audit_canonical(out, {e.seq, e.time, e.record.user, e.record.role, e.record.action, e.record.object_type,
+                                 e.record.object_id, e.record.details});
     return out;
 }
 

@@ -41,6 +41,17 @@ std::string Sha256::hex() {
     return to_hex(digest, n);
 }
 
+void Sha256::hex_into(char out[64]) {
+    static const char* digits = "0123456789abcdef";
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned n = 0;
+    EVP_DigestFinal_ex(static_cast<EVP_MD_CTX*>(ctx_), digest, &n);
+    for (unsigned i = 0; i < 32 && i < n; ++i) {
+        out[2 * i] = digits[digest[i] >> 4];
+        out[2 * i + 1] = digits[digest[i] & 15];
+    }
+}
+
 std::string sha256_hex(std::string_view data) {
     Sha256 h;
     h.update(data);

@@ -50,10 +50,15 @@ CREATE TABLE timeline_event (
   status        TEXT,
   resource_type TEXT,
   source_ref    TEXT UNIQUE,            -- resource identity: Type/id, else the entry's fullUrl
-  content_hash  TEXT,
-  resource_json TEXT
+  content_hash  TEXT
 );
 CREATE INDEX timeline_event_by_patient_time ON timeline_event(patient_id, start_time);
+
+-- The source resource as received, kept apart so that timeline scans read narrow rows.
+CREATE TABLE event_resource (
+  event_id      INTEGER PRIMARY KEY REFERENCES timeline_event(id) ON DELETE CASCADE,
+  resource_json TEXT NOT NULL
+);
 
 CREATE TABLE event_component (
   event_id    INTEGER NOT NULL REFERENCES timeline_event(id) ON DELETE CASCADE,

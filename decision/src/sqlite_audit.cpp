@@ -96,34 +96,32 @@ AuditVerification Audit::verify() {
     auto& s = db_.statement(sql.c_str());
     std::string prev = kGenesisHash;
     std::int64_t expected_seq = 1;
-    AuditEntry e;
+    std::string canonical;
     Sha256 h;
+    char actual[64];
+    // Hashes straight from SQLite's column memory into one reused buffer: verification runs over
+    // millions of rows, and copying each field would dominate.
     while (s.step() && v.intact) {
-        // Read into one reused entry: verification runs over millions of rows.
-        e.seq = s.int64(0);
-        e.time.assign(s.text_view(1));
-        e.record.user.assign(s.text_view(2));
-        e.record.role.assign(s.text_view(3));
-        e.record.action.assign(s.text_view(4));
-        e.record.object_type.assign(s.text_view(5));
-        e.record.object_id.assign(s.text_view(6));
-        e.record.details.assign(s.text_view(7));
+        const std::int64_t seq = s.int64(0);
         auto stored_prev = s.text_view(8);
         auto stored_hash = s.text_view(9);
-        if (e.seq != expected_seq)
+        if (seq != expected_seq) {
             broken(expected_seq, "entry " + std::to_string(expected_seq) + " is missing (the log jumps from " +
-                                     std::to_string(expected_seq - 1) + " to " + std::to_string(e.seq) + ")");
-        else if (stored_prev != prev)
-            broken(e.seq, "entry " + std::to_string(e.seq) +
-                              " does not follow the entry before it (an entry was removed, inserted or reordered)");
-        else {
+                                     std::to_string(expected_seq - 1) + " to " + std::to_string(seq) + ")");
+        } else if (stored_prev != prev) {
+            broken(seq, "entry " + std::to_string(seq) +
+                            " does not follow the entry before it (an entry was removed, inserted or reordered)");
+        } else {
+            canonical.clear();
+            append_audit_canonical(canonical, {seq, s.text_view(1), s.text_view(2), s.text_view(3), s.text_view(4),
+                                               s.text_view(5), s.text_view(6), s.text_view(7)});
             h.reset();
             h.update(prev);
-            h.update(audit_canonical(e));
-            std::string actual = h.hex();
-            if (actual != stored_hash)
-                broken(e.seq, "entry " + std::to_string(e.seq) + " was altered after it was written (hash mismatch)");
-            prev = std::move(actual);
+            h.update(canonical);
+            h.hex_into(actual);
+            if (std::string_view(actual, 64) != stored_hash)
+                broken(seq, "entry " + std::to_string(seq) + " was altered after it was written (hash mismatch)");
+            prev.assign(actual, 64);
         }
         ++v.entries;
         ++expected_seq;

@@ -53,8 +53,18 @@ public:
         } catch (const StoreError&) {
             throw StoreError(file.string() + ": not a Consilium workspace database (not SQLite, or damaged)");
         }
+        // A schema newer than this program is refused before anything (even the journal mode) is written.
+        if (db_.user_version() > latest_schema_version())
+            throw StoreError(file.string() + ": the workspace schema is version " + std::to_string(db_.user_version()) +
+                             ", newer than this program knows (" + std::to_string(latest_schema_version()) +
+                             "); use a newer Consilium");
         db_.exec("PRAGMA journal_mode = WAL");
         db_.exec("PRAGMA foreign_keys = ON");
+        // A larger page cache and memory-mapped reads: timeline scans and audit verification
+        // read many pages; the defaults (2 MB, no mmap) make them I/O-bound.
+        db_.exec("PRAGMA cache_size = -65536");
+        db_.exec("PRAGMA mmap_size = 1073741824");
+        db_.exec("PRAGMA temp_store = MEMORY");
         db_.exec(options.durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
         if (options.migrate) migrate(db_);
     }

@@ -1,6 +1,7 @@
 #include "sqlite_store.h"
 
 #include <string>
+#include <unordered_map>
 
 namespace consilium::decision::sqlite {
 
@@ -13,7 +14,8 @@ std::vector<TimelineEvent> Timeline::events(std::int64_t patient_id, const Timel
     if (to && to->size() <= 10) *to += "~";
     auto& s = db_.statement(
         "SELECT id, kind, code_system, code, display, start_time, end_time, value_num, value_text, unit, status, "
-        "resource_type, source_ref, content_hash, CASE WHEN ?5 THEN resource_json END, "
+        "resource_type, source_ref, content_hash, "
+        "CASE WHEN ?5 THEN (SELECT resource_json FROM event_resource r WHERE r.event_id = e.id) END, "
         "EXISTS (SELECT 1 FROM event_component c WHERE c.event_id = e.id) "
         "FROM timeline_event e WHERE patient_id = ?1 "
         "AND (?2 = 0 OR (?2 >> (CASE kind WHEN 'encounter' THEN 0 WHEN 'condition' THEN 1 WHEN 'observation' THEN 2 "
@@ -44,16 +46,22 @@ std::vector<TimelineEvent> Timeline::events(std::int64_t patient_id, const Timel
         out.push_back(std::move(e));
     }
     s.reset();
+    if (with_components.empty()) return out;
+    // All of the patient's components in one query, rather than one query per panel.
+    std::unordered_map<std::int64_t, std::size_t> index;
+    for (auto i : with_components) index.emplace(out[i].id, i);
     auto& c = db_.statement(
-        "SELECT code_system, code, display, value_num, value_text, unit FROM event_component WHERE event_id = ?1 "
-        "ORDER BY seq");
-    for (auto i : with_components) {
-        c.bind(1, out[i].id);
-        while (c.step())
-            out[i].components.push_back({{c.text(0), c.text(1), c.text(2)}, c.optional_real(3), c.optional_text(4),
-                                         c.optional_text(5)});
-        c.reset();
+        "SELECT c.event_id, c.code_system, c.code, c.display, c.value_num, c.value_text, c.unit "
+        "FROM event_component c JOIN timeline_event e ON e.id = c.event_id WHERE e.patient_id = ?1 "
+        "ORDER BY c.event_id, c.seq");
+    c.bind(1, patient_id);
+    while (c.step()) {
+        auto it = index.find(c.int64(0));
+        if (it == index.end()) continue;  // filtered out
+        out[it->second].components.push_back(
+            {{c.text(1), c.text(2), c.text(3)}, c.optional_real(4), c.optional_text(5), c.optional_text(6)});
     }
+    c.reset();
     return out;
 }
 
@@ -69,15 +77,16 @@ std::optional<StoredEventIdentity> Timeline::find_by_source(std::string_view sou
 std::int64_t Timeline::insert(const TimelineEvent& e) {
     db_.statement(
            "INSERT INTO timeline_event(patient_id, kind, code_system, code, display, start_time, end_time, value_num, "
-           "value_text, unit, status, resource_type, source_ref, content_hash, resource_json) "
-           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)")
+           "value_text, unit, status, resource_type, source_ref, content_hash) "
+           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)")
         .bind(1, e.patient_id).bind(2, to_string(e.kind)).bind(3, e.code.system).bind(4, e.code.code)
         .bind(5, e.code.display).bind(6, e.start).bind(7, e.end).bind(8, e.value_num).bind(9, e.value_text)
         .bind(10, e.unit).bind(11, e.status).bind(12, e.resource_type).bind(13, e.source_ref).bind(14, e.content_hash)
-        .bind(15, e.resource_json)
         .run();
     auto id = db_.last_insert_rowid();
     write_components(id, e);
+    if (e.resource_json)
+        db_.statement("INSERT INTO event_resource(event_id, resource_json) VALUES (?1, ?2)").bind(1, id).bind(2, *e.resource_json).run();
     return id;
 }
 
@@ -85,13 +94,15 @@ void Timeline::replace(std::int64_t id, const TimelineEvent& e) {
     db_.statement(
            "UPDATE timeline_event SET patient_id = ?2, kind = ?3, code_system = ?4, code = ?5, display = ?6, "
            "start_time = ?7, end_time = ?8, value_num = ?9, value_text = ?10, unit = ?11, status = ?12, "
-           "resource_type = ?13, source_ref = ?14, content_hash = ?15, resource_json = ?16 WHERE id = ?1")
+           "resource_type = ?13, source_ref = ?14, content_hash = ?15 WHERE id = ?1")
         .bind(1, id).bind(2, e.patient_id).bind(3, to_string(e.kind)).bind(4, e.code.system).bind(5, e.code.code)
         .bind(6, e.code.display).bind(7, e.start).bind(8, e.end).bind(9, e.value_num).bind(10, e.value_text)
         .bind(11, e.unit).bind(12, e.status).bind(13, e.resource_type).bind(14, e.source_ref).bind(15, e.content_hash)
-        .bind(16, e.resource_json)
         .run();
     db_.statement("DELETE FROM event_component WHERE event_id = ?1").bind(1, id).run();
+    db_.statement("DELETE FROM event_resource WHERE event_id = ?1").bind(1, id).run();
+    if (e.resource_json)
+        db_.statement("INSERT INTO event_resource(event_id, resource_json) VALUES (?1, ?2)").bind(1, id).bind(2, *e.resource_json).run();
     write_components(id, e);
 }
 

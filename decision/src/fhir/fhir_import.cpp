@@ -102,6 +102,30 @@ void take_document(FileContent& out, const Json& doc, const Place& at) {
     }
 }
 
+// JSON nested absurdly deep ("[[[[...") would make the parser build millions of empty
+// containers before failing; real FHIR is a few dozen levels deep at most.
+void check_nesting(const std::string& name, const std::string& text) {
+    constexpr int kMaxDepth = 100;
+    int depth = 0;
+    bool in_string = false;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        char c = text[i];
+        if (in_string) {
+            if (c == '\\') ++i;
+            else if (c == '"') in_string = false;
+        } else if (c == '"') {
+            in_string = true;
+        } else if (c == '{' || c == '[') {
+            if (++depth > kMaxDepth)
+                throw InputError(name + ": " + position(text, i), "JSON nested deeper than " + std::to_string(kMaxDepth) + " levels");
+        } else if (c == '}' || c == ']') {
+            --depth;
+        } else if (c == '\n' && depth <= 0) {
+            depth = 0;  // NDJSON: each line starts afresh
+        }
+    }
+}
+
 FileContent parse_file(const std::string& name, const std::string& text) {
     FileContent out;
     out.path = name;
@@ -110,6 +134,7 @@ FileContent parse_file(const std::string& name, const std::string& text) {
     if (first == std::string::npos) throw InputError(name, "the file is empty");
     if (text[first] != '{' && text[first] != '[')
         throw InputError(name + ": " + position(text, first), "not JSON (a FHIR file starts with '{')");
+    check_nesting(name, text);
 
     Json doc;
     try {

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace consilium::decision {
@@ -32,6 +33,12 @@ struct AuditEntry {
 // The canonical byte string an entry's hash covers (length-prefixed fields, so no separator
 // inside a value can make two different entries hash alike).
 std::string audit_canonical(const AuditEntry& entry);
+// The same bytes appended to `out`, from views (verification reuses one buffer for millions of rows).
+struct AuditFields {
+    std::int64_t seq;
+    std::string_view time, user, role, action, object_type, object_id, details;
+};
+void append_audit_canonical(std::string& out, const AuditFields& fields);
 std::string audit_hash(const std::string& prev_hash, const AuditEntry& entry);
 
 struct AuditFilter {

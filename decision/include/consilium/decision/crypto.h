@@ -19,6 +19,7 @@ public:
     void reset();
     void update(std::string_view data);
     std::string hex();  // finishes; call reset() to reuse
+    void hex_into(char out[64]);  // finishes, without allocating
 private:
     void* ctx_;
 };
