@@ -70,7 +70,7 @@ CREATE TABLE event_component (
   value_text  TEXT,
   unit        TEXT,
   PRIMARY KEY (event_id, seq)
-);
+) WITHOUT ROWID;                          -- clustered by event: a panel's parts sit together
 
 CREATE TABLE user (
   id         INTEGER PRIMARY KEY,

@@ -3,7 +3,10 @@
 #include "consilium/decision/clinical_time.h"
 #include "consilium/decision/crypto.h"
 
+#include <sqlite3.h>
+
 #include <fstream>
+#include <future>
 #include <string>
 
 namespace consilium::decision::sqlite {
@@ -83,6 +86,97 @@ void Audit::for_each(const std::function<void(const AuditEntry&)>& visit) {
     s.reset();
 }
 
+namespace {
+
+// What one stretch of the chain [first, last] looks like when checked on its own.
+struct RangeCheck {
+    std::int64_t entries = 0;
+    std::int64_t broken_seq = 0;  // 0: intact
+    std::string problem;
+    std::string first_prev;       // the stored prev_hash of the first entry (joins it to the stretch before)
+    std::string last_hash;
+};
+
+// Hashes straight from SQLite's column memory into one reused buffer: verification runs over
+// millions of rows, and copying each field would dominate.
+RangeCheck check_range(Database& db, std::int64_t first, std::int64_t last, const std::string* prev_known) {
+    RangeCheck r;
+    auto& s = db.statement(
+        "SELECT seq, time, user_name, role, action, object_type, object_id, details, prev_hash, hash FROM audit_entry "
+        "WHERE seq BETWEEN ?1 AND ?2 ORDER BY seq");
+    s.bind(1, first).bind(2, last);
+    std::string prev = prev_known ? *prev_known : std::string();
+    std::int64_t expected = first;
+    std::string canonical;
+    Sha256 h;
+    char actual[64];
+    auto broken = [&r](std::int64_t seq, std::string problem) {
+        r.broken_seq = seq;
+        r.problem = std::move(problem);
+    };
+    while (r.broken_seq == 0 && s.step()) {
+        const std::int64_t seq = s.int64(0);
+        auto stored_prev = s.text_view(8);
+        auto stored_hash = s.text_view(9);
+        if (seq == first) r.first_prev.assign(stored_prev);
+        if (seq == first && !prev_known) prev.assign(stored_prev);
+        if (seq != expected) {
+            broken(expected, "entry " + std::to_string(expected) + " is missing (the log jumps from " +
+                                 std::to_string(expected - 1) + " to " + std::to_string(seq) + ")");
+            break;
+        }
+        if (stored_prev != prev) {
+            broken(seq, "entry " + std::to_string(seq) +
+                            " does not follow the entry before it (an entry was removed, inserted or reordered)");
+            break;
+        }
+        canonical.clear();
+        append_audit_canonical(canonical, {seq, s.text_view(1), s.text_view(2), s.text_view(3), s.text_view(4),
+                                           s.text_view(5), s.text_view(6), s.text_view(7)});
+        h.reset();
+        h.update(prev);
+        h.update(canonical);
+        h.hex_into(actual);
+        if (std::string_view(actual, 64) != stored_hash) {
+            broken(seq, "entry " + std::to_string(seq) + " was altered after it was written (hash mismatch)");
+            break;
+        }
+        prev.assign(actual, 64);
+        ++r.entries;
+        ++expected;
+    }
+    s.reset();
+    if (r.broken_seq == 0 && expected != last + 1)
+        broken(expected, "entry " + std::to_string(expected) + " is missing (the log jumps from " +
+                             std::to_string(expected - 1) + " to " + std::to_string(last) + ")");
+    r.last_hash = prev;
+    return r;
+}
+
+// A read transaction for the duration of a verification, so the entries and the head are read
+// from one snapshot even while another process appends.
+class ReadSnapshot {
+public:
+    explicit ReadSnapshot(Database& db) : db_(db), own_(sqlite3_get_autocommit(db.handle()) != 0) {
+        if (own_) db_.exec("BEGIN");
+    }
+    ~ReadSnapshot() {
+        if (own_) {
+            try {
+                db_.exec("COMMIT");
+            } catch (...) {
+            }
+        }
+    }
+private:
+    Database& db_;
+    bool own_;
+};
+
+constexpr std::int64_t kParallelFrom = 50000;  // below this a second connection costs more than it saves
+
+}  // namespace
+
 AuditVerification Audit::verify() {
     AuditVerification v;
     auto broken = [&v](std::int64_t seq, std::string problem) {
@@ -91,42 +185,38 @@ AuditVerification Audit::verify() {
         v.first_broken = seq;
         v.problem = std::move(problem);
     };
+    ReadSnapshot snapshot(db_);
+    auto& bounds = db_.statement("SELECT coalesce(max(seq), 0), count(*) FROM audit_entry");
+    bounds.step();
+    const std::int64_t max_seq = bounds.int64(0);
+    bounds.reset();
 
-    static const std::string sql = std::string(kSelect) + "ORDER BY seq";
-    auto& s = db_.statement(sql.c_str());
-    std::string prev = kGenesisHash;
-    std::int64_t expected_seq = 1;
-    std::string canonical;
-    Sha256 h;
-    char actual[64];
-    // Hashes straight from SQLite's column memory into one reused buffer: verification runs over
-    // millions of rows, and copying each field would dominate.
-    while (s.step() && v.intact) {
-        const std::int64_t seq = s.int64(0);
-        auto stored_prev = s.text_view(8);
-        auto stored_hash = s.text_view(9);
-        if (seq != expected_seq) {
-            broken(expected_seq, "entry " + std::to_string(expected_seq) + " is missing (the log jumps from " +
-                                     std::to_string(expected_seq - 1) + " to " + std::to_string(seq) + ")");
-        } else if (stored_prev != prev) {
-            broken(seq, "entry " + std::to_string(seq) +
-                            " does not follow the entry before it (an entry was removed, inserted or reordered)");
-        } else {
-            canonical.clear();
-            append_audit_canonical(canonical, {seq, s.text_view(1), s.text_view(2), s.text_view(3), s.text_view(4),
-                                               s.text_view(5), s.text_view(6), s.text_view(7)});
-            h.reset();
-            h.update(prev);
-            h.update(canonical);
-            h.hex_into(actual);
-            if (std::string_view(actual, 64) != stored_hash)
-                broken(seq, "entry " + std::to_string(seq) + " was altered after it was written (hash mismatch)");
-            prev.assign(actual, 64);
-        }
-        ++v.entries;
-        ++expected_seq;
+    // Two halves checked at once on the two cores, each on its own connection; then joined.
+    const std::string genesis = kGenesisHash;
+    RangeCheck lower, upper;
+    const bool split = max_seq >= kParallelFrom;
+    const std::int64_t mid = split ? max_seq / 2 : max_seq;
+    if (split) {
+        auto file = db_.file();
+        auto worker = std::async(std::launch::async, [file, mid, max_seq] {
+            Database reader(file, Database::Mode::open_existing);
+            reader.exec("PRAGMA cache_size = -65536");
+            reader.exec("PRAGMA mmap_size = 1073741824");
+            return check_range(reader, mid + 1, max_seq, nullptr);
+        });
+        lower = check_range(db_, 1, mid, &genesis);
+        upper = worker.get();
+    } else {
+        lower = check_range(db_, 1, max_seq, &genesis);
     }
-    s.reset();
+    if (lower.broken_seq) broken(lower.broken_seq, lower.problem);
+    if (split && !upper.broken_seq && upper.first_prev != lower.last_hash)
+        broken(mid + 1, "entry " + std::to_string(mid + 1) +
+                            " does not follow the entry before it (an entry was removed, inserted or reordered)");
+    if (split && upper.broken_seq) broken(upper.broken_seq, upper.problem);
+    v.entries = lower.entries + upper.entries;
+    std::string prev = split ? upper.last_hash : lower.last_hash;
+    std::int64_t expected_seq = max_seq + 1;
     v.head_hash = prev;
     if (!v.intact) return v;
 

@@ -1,5 +1,7 @@
 #include "sqlite_store.h"
 
+#include <algorithm>
+#include <cstdint>
 #include <string>
 #include <unordered_map>
 
@@ -14,9 +16,8 @@ std::vector<TimelineEvent> Timeline::events(std::int64_t patient_id, const Timel
     if (to && to->size() <= 10) *to += "~";
     auto& s = db_.statement(
         "SELECT id, kind, code_system, code, display, start_time, end_time, value_num, value_text, unit, status, "
-        "resource_type, source_ref, content_hash, "
-        "CASE WHEN ?5 THEN (SELECT resource_json FROM event_resource r WHERE r.event_id = e.id) END, "
-        "EXISTS (SELECT 1 FROM event_component c WHERE c.event_id = e.id) "
+        "resource_type, source_ref, CASE WHEN ?5 THEN content_hash END, "
+        "CASE WHEN ?5 THEN (SELECT resource_json FROM event_resource r WHERE r.event_id = e.id) END "
         "FROM timeline_event e WHERE patient_id = ?1 "
         "AND (?2 = 0 OR (?2 >> (CASE kind WHEN 'encounter' THEN 0 WHEN 'condition' THEN 1 WHEN 'observation' THEN 2 "
         "  WHEN 'medication' THEN 3 WHEN 'procedure' THEN 4 WHEN 'imaging' THEN 5 WHEN 'report' THEN 6 "
@@ -25,7 +26,7 @@ std::vector<TimelineEvent> Timeline::events(std::int64_t patient_id, const Timel
         "ORDER BY start_time, id");
     s.bind(1, patient_id).bind(2, kind_mask).bind(3, filter.from).bind(4, to).bind(5, filter.with_resource_json ? 1 : 0);
     std::vector<TimelineEvent> out;
-    std::vector<std::size_t> with_components;
+    std::int64_t min_id = INT64_MAX, max_id = 0;
     while (s.step()) {
         TimelineEvent e;
         e.id = s.int64(0);
@@ -42,19 +43,21 @@ std::vector<TimelineEvent> Timeline::events(std::int64_t patient_id, const Timel
         e.source_ref = s.optional_text(12);
         e.content_hash = s.optional_text(13);
         e.resource_json = s.optional_text(14);
-        if (s.int64(15)) with_components.push_back(out.size());
+        min_id = std::min(min_id, e.id);
+        max_id = std::max(max_id, e.id);
         out.push_back(std::move(e));
     }
     s.reset();
-    if (with_components.empty()) return out;
-    // All of the patient's components in one query, rather than one query per panel.
+    if (out.empty()) return out;
+    // The components of every listed event in one range scan (a patient's events are mostly
+    // contiguous by id), rather than one query per panel.
     std::unordered_map<std::int64_t, std::size_t> index;
-    for (auto i : with_components) index.emplace(out[i].id, i);
+    index.reserve(out.size());
+    for (std::size_t i = 0; i < out.size(); ++i) index.emplace(out[i].id, i);
     auto& c = db_.statement(
-        "SELECT c.event_id, c.code_system, c.code, c.display, c.value_num, c.value_text, c.unit "
-        "FROM event_component c JOIN timeline_event e ON e.id = c.event_id WHERE e.patient_id = ?1 "
-        "ORDER BY c.event_id, c.seq");
-    c.bind(1, patient_id);
+        "SELECT event_id, code_system, code, display, value_num, value_text, unit FROM event_component "
+        "WHERE event_id BETWEEN ?1 AND ?2 ORDER BY event_id, seq");
+    c.bind(1, min_id).bind(2, max_id);
     while (c.step()) {
         auto it = index.find(c.int64(0));
         if (it == index.end()) continue;  // filtered out
