@@ -12,11 +12,13 @@ namespace consilium::cli {
 using namespace consilium::decision;
 
 ImportSummary import_fhir_paths(Store& store, const Session& session, const std::vector<std::string>& paths) {
-    FhirImport import(store);
+    std::vector<std::filesystem::path> files;
     for (const auto& path : paths) {
         if (!std::filesystem::exists(path)) throw InputError(path, "no such file or folder");
-        for (const auto& file : fhir_files(path)) import.read_file(file);
+        for (auto& file : fhir_files(path)) files.push_back(std::move(file));
     }
+    FhirImport import(store);
+    import.read_files(files);
     return import.commit(session);
 }
 

@@ -638,7 +638,7 @@ ImportRun import_figures(const std::string& name, const std::vector<fs::path>& f
     cd::ImportSummary summary;
     {
         cd::FhirImport import(*run.store);
-        for (const auto& f : files) import.read_file(f);
+        import.read_files(files);
         read_seconds = seconds_since(t0);
         summary = import.commit(session);
     }

@@ -132,6 +132,26 @@ BOOST_FIXTURE_TEST_CASE(one_bad_file_refuses_the_whole_import, MalformedFixture)
     refused({{"a-good.json", other.dump()}, {"b-bad.json", bad.dump()}}, {"b-bad.json"});
 }
 
+BOOST_FIXTURE_TEST_CASE(files_read_in_parallel_report_the_first_bad_one, MalformedFixture) {
+    consilium::test::ScratchDir scratch("parallel");
+    std::vector<std::filesystem::path> files;
+    for (int i = 0; i < 12; ++i) {
+        auto b = bundle("batch", Json::array({entry(patient("p" + std::to_string(i), "MRN-P" + std::to_string(i), "P", "Q"))}));
+        if (i == 5 || i == 9) b["entry"][0]["resource"]["birthDate"] = 5;  // two bad files
+        files.push_back(scratch / ("f" + std::to_string(i) + ".json"));
+        consilium::test::write_file(files.back(), b.dump());
+    }
+    try {
+        FhirImport import(*store);
+        import.read_files(files);
+        import.commit(physician);
+        BOOST_FAIL("bad files accepted");
+    } catch (const InputError& e) {
+        BOOST_TEST(std::string(e.what()).find("f5.json") != std::string::npos, e.what());
+    }
+    BOOST_TEST(content_digest() == before);
+}
+
 BOOST_FIXTURE_TEST_CASE(ndjson_with_a_bad_line_names_the_line, MalformedFixture) {
     std::string text = patient("n", "MRN-N", "New", "P").dump() + "\n" + observation("a", "Patient/n", "2020-01-01", 1).dump() +
                        "\n{\"resourceType\": \"Observation\", \"id\": \n";

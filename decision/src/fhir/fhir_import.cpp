@@ -6,6 +6,8 @@
 #include "json_access.h"
 
 #include <algorithm>
+#include <atomic>
+#include <thread>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -212,6 +214,30 @@ void FhirImport::read_file(const std::filesystem::path& file) {
 
 void FhirImport::read_text(const std::string& name, std::string text) {
     state_->files.push_back(parse_file(name, text));
+}
+
+void FhirImport::read_files(const std::vector<std::filesystem::path>& files) {
+    std::vector<std::optional<FileContent>> parsed(files.size());
+    std::vector<std::exception_ptr> errors(files.size());
+    std::atomic<std::size_t> next{0};
+    auto work = [&] {
+        for (std::size_t i; (i = next++) < files.size();) {
+            try {
+                parsed[i] = parse_file(files[i].string(), read_whole(files[i]));
+            } catch (...) {
+                errors[i] = std::current_exception();
+            }
+        }
+    };
+    const unsigned cores = std::max(1u, std::min(4u, std::thread::hardware_concurrency()));
+    std::vector<std::thread> helpers;
+    for (unsigned t = 1; t < cores && t < files.size(); ++t) helpers.emplace_back(work);
+    work();
+    for (auto& h : helpers) h.join();
+    for (std::size_t i = 0; i < files.size(); ++i) {
+        if (errors[i]) std::rethrow_exception(errors[i]);
+        state_->files.push_back(std::move(*parsed[i]));
+    }
 }
 
 ImportSummary FhirImport::commit(const Session& session) {

@@ -42,6 +42,9 @@ public:
     // and the place (line/column and byte offset for JSON syntax, entry index and field for content).
     void read_file(const std::filesystem::path& file);
     void read_text(const std::string& name, std::string text);
+    // Phase 1 for many files, parsed on all cores; the error reported is that of the first bad
+    // file in the given order, as if they had been read one by one.
+    void read_files(const std::vector<std::filesystem::path>& files);
 
     // Phases 2 and 3. Throws InputError (dangling reference, conflicting identity) before writing anything.
     ImportSummary commit(const Session& session);
