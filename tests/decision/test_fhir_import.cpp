@@ -84,6 +84,16 @@ BOOST_FIXTURE_TEST_CASE(a_bundle_becomes_a_patient_and_a_timeline, StoreFixture)
     BOOST_TEST(store->audit().entries({.action = "import.fhir"}).size() == 1u);
 }
 
+BOOST_FIXTURE_TEST_CASE(blood_pressure_reads_systolic_first_whatever_the_source_order, StoreFixture) {
+    auto bp = blood_pressure("bp", "Patient/s", "2020-01-01", 129.3145812, 85.59061487);
+    std::swap(bp["component"][0], bp["component"][1]);  // diastolic first, as some sources send it
+    import_texts(*this, {{"s.json", bundle("collection", Json::array({entry(patient("s", "MRN-S", "S", "S")), entry(bp)})).dump()}});
+    auto events = store->timeline().events(store->patients().find_by_mrn("MRN-S")->id, {});
+    BOOST_REQUIRE(events.size() == 1u);
+    BOOST_TEST(events[0].value_text.value() == "129.3/85.59");
+    BOOST_TEST(events[0].components[0].code.code == "8462-4");  // the parts themselves stay as sent
+}
+
 BOOST_FIXTURE_TEST_CASE(every_bundle_type_and_reference_form_resolves, StoreFixture) {
     int n = 0;
     for (std::string type : {"transaction", "batch", "collection", "searchset"}) {

@@ -2,6 +2,7 @@
 
 #include "consilium/decision/clinical_time.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -67,9 +68,9 @@ Period effective(const Json& r, const char* base, const Place& at) {
     return {};
 }
 
-std::string format_number(double v) {
+std::string format_number(double v, int digits = 10) {
     char buf[32];
-    std::snprintf(buf, sizeof buf, "%.10g", v);
+    std::snprintf(buf, sizeof buf, "%.*g", digits, v);
     return buf;
 }
 
@@ -242,8 +243,13 @@ std::optional<MappedEvent> map_event(const std::string& type, const Json& r, con
             for (const auto& c : e.components)
                 same_unit = same_unit && c.value_num && c.unit == e.components.front().unit;
             if (same_unit) {
+                // Systolic first, whatever order the source used (some give diastolic first).
+                std::vector<const EventComponent*> order;
+                for (const auto& c : e.components) order.push_back(&c);
+                std::stable_partition(order.begin(), order.end(),
+                                      [](const EventComponent* c) { return c->code.code == "8480-6"; });
                 std::string text;
-                for (const auto& c : e.components) text += (text.empty() ? "" : "/") + format_number(*c.value_num);
+                for (const auto* c : order) text += (text.empty() ? "" : "/") + format_number(*c->value_num, 4);
                 e.value_text = text;
                 e.unit = e.components.front().unit;
             }
