@@ -31,12 +31,14 @@ const char* kUsage =
     "  import PATH...                                                (FHIR R4 JSON: Bundle, resource, NDJSON)\n"
     "  patients\n"
     "  timeline PATIENT [--kind K]... [--from DATE] [--to DATE]\n"
+    "  scan PATH                                                     (DICOM headers: studies, series, warnings)\n"
     "  audit verify | audit log [--since ISO] [--user U] [--action A] | audit export --format fhir|syslog [--out FILE]\n"
     "environment: CONSILIUM_WORKSPACE, CONSILIUM_USER, CONSILIUM_PASSWORD\n";
 
 const std::map<std::string, int (*)(const Context&, const Words&)> kCommands = {
     {"init", cli::cmd_init},         {"user", cli::cmd_user},         {"import", cli::cmd_import},
     {"patients", cli::cmd_patients}, {"timeline", cli::cmd_timeline}, {"audit", cli::cmd_audit},
+    {"scan", cli::cmd_scan},
 };
 
 std::filesystem::path own_executable(const char* argv0) {
