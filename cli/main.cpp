@@ -32,13 +32,14 @@ const char* kUsage =
     "  patients\n"
     "  timeline PATIENT [--kind K]... [--from DATE] [--to DATE]\n"
     "  scan PATH                                                     (DICOM headers: studies, series, warnings)\n"
+    "  volume PATH [--series UID]                                    (loads one series or NIfTI/NRRD/MHA: geometry, values)\n"
     "  audit verify | audit log [--since ISO] [--user U] [--action A] | audit export --format fhir|syslog [--out FILE]\n"
     "environment: CONSILIUM_WORKSPACE, CONSILIUM_USER, CONSILIUM_PASSWORD\n";
 
 const std::map<std::string, int (*)(const Context&, const Words&)> kCommands = {
     {"init", cli::cmd_init},         {"user", cli::cmd_user},         {"import", cli::cmd_import},
     {"patients", cli::cmd_patients}, {"timeline", cli::cmd_timeline}, {"audit", cli::cmd_audit},
-    {"scan", cli::cmd_scan},
+    {"scan", cli::cmd_scan},         {"volume", cli::cmd_volume},
 };
 
 std::filesystem::path own_executable(const char* argv0) {

@@ -1,0 +1,255 @@
+#include "consilium/viewer/load.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <map>
+#include <sstream>
+#include <thread>
+
+extern char** environ;
+
+namespace consilium::viewer {
+namespace {
+
+std::filesystem::path default_worker() {
+    if (const char* w = std::getenv("CONSILIUM_DICOM_WORKER"); w && *w) return w;
+    std::error_code ec;
+    auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+    if (!ec) {
+        auto beside = self.parent_path() / "consilium-dicom-worker";
+        if (std::filesystem::exists(beside)) return beside;
+        // An installed product keeps helper programs in <prefix>/lib/consilium.
+        auto libexec = self.parent_path().parent_path() / "lib" / "consilium" / "consilium-dicom-worker";
+        if (std::filesystem::exists(libexec)) return libexec;
+    }
+    return "consilium-dicom-worker";
+}
+
+// int16 holds the rescaled values exactly when rescale is integral and the stored range fits.
+PixelType choose_pixel_type(const ScanResult& scan, const Series& s) {
+    for (const auto& ref : s.slices) {
+        const DicomFile& f = scan.files[ref.file];
+        const Frame& fr = f.frames[static_cast<std::size_t>(ref.frame)];
+        if (f.bits_allocated == 32 || f.bits_allocated > 16) return PixelType::float32;
+        if (fr.rescale_slope != std::floor(fr.rescale_slope) || fr.rescale_intercept != std::floor(fr.rescale_intercept))
+            return PixelType::float32;
+        const int bits = std::clamp(f.bits_stored, 1, 16);
+        const double lo = f.pixel_representation ? -std::ldexp(1.0, bits - 1) : 0.0;
+        const double hi = f.pixel_representation ? std::ldexp(1.0, bits - 1) - 1 : std::ldexp(1.0, bits) - 1;
+        for (double v : {lo * fr.rescale_slope + fr.rescale_intercept, hi * fr.rescale_slope + fr.rescale_intercept})
+            if (v < -32768 || v > 32767) return PixelType::float32;
+    }
+    return PixelType::int16;
+}
+
+struct Worker {
+    pid_t pid = -1;
+    int in = -1, out = -1;
+    std::string pending;                // partial stdout line
+    std::optional<int> current_slice;   // "start" seen, no "ok"/"error" yet
+    bool finished = false;
+};
+
+void close_fd(int& fd) {
+    if (fd >= 0) ::close(fd);
+    fd = -1;
+}
+
+Worker spawn_worker(const std::filesystem::path& program, const VoxelBuffer& buffer, PixelType type, const LoadOptions& o) {
+    int to_child[2], from_child[2];
+    if (pipe2(to_child, O_CLOEXEC) || pipe2(from_child, O_CLOEXEC)) throw LoadError("cannot create pipes for the decoder");
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, to_child[0], 0);
+    posix_spawn_file_actions_adddup2(&actions, from_child[1], 1);
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_adddup2(&actions, buffer.descriptor(), 3);  // dup2 clears close-on-exec
+    std::vector<std::string> args = {program.string(), "--buffer-fd", "3", "--buffer-bytes", std::to_string(buffer.size()),
+                                     "--pixel", to_string(type), "--memory-mb", std::to_string(o.worker_memory_mb),
+                                     "--cpu-seconds", std::to_string(o.timeout.count() + 5)};
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    Worker w;
+    int rc = posix_spawn(&w.pid, argv[0], &actions, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    ::close(to_child[0]);
+    ::close(from_child[1]);
+    if (rc != 0) {
+        ::close(to_child[1]);
+        ::close(from_child[0]);
+        throw LoadError("cannot start the DICOM decoder " + program.string() + ": " + std::strerror(rc));
+    }
+    w.in = to_child[1];
+    w.out = from_child[0];
+    return w;
+}
+
+void stop(std::vector<Worker>& workers) {
+    for (auto& w : workers) {
+        close_fd(w.in);
+        close_fd(w.out);
+        if (w.pid > 0) {
+            kill(w.pid, SIGKILL);
+            waitpid(w.pid, nullptr, 0);
+            w.pid = -1;
+        }
+    }
+}
+
+std::string signal_name(int sig) {
+    const char* d = strsignal(sig);
+    return std::string(d ? d : "signal") + " (" + std::to_string(sig) + ")";
+}
+
+}  // namespace
+
+Volume load_series(const ScanResult& scan, const Series& series, const LoadOptions& options) {
+    if (series.slices.empty()) throw LoadError("series " + series.series_uid + " has no images");
+    const DicomFile& first = scan.files[series.slices.front().file];
+    Volume v;
+    v.dims = series.dims;
+    v.spacing_mm = series.spacing_mm;
+    v.origin_lps = series.origin_lps;
+    v.direction = series.direction;
+    v.modality = series.modality;
+    v.series_uid = series.series_uid;
+    v.description = series.description;
+    v.warnings = series.warnings;
+    v.pixel_type = choose_pixel_type(scan, series);
+    if (first.pixel_padding_value) {
+        const Frame& fr = first.frames.front();
+        v.padding_value = *first.pixel_padding_value * fr.rescale_slope + fr.rescale_intercept;
+    }
+    const std::size_t slice_bytes = static_cast<std::size_t>(v.dims[0]) * static_cast<std::size_t>(v.dims[1]) * bytes_per_voxel(v.pixel_type);
+    v.voxels = make_shared_buffer(slice_bytes * static_cast<std::size_t>(v.dims[2]), "consilium-volume");
+
+    // The middle slice first, then outwards: a viewer can show it while the rest arrives.
+    const int n = v.dims[2];
+    std::vector<int> order(static_cast<std::size_t>(n));
+    for (int i = 0; i < n; ++i) order[static_cast<std::size_t>(i)] = i;
+    std::stable_sort(order.begin(), order.end(), [n](int a, int b) { return std::abs(2 * a - n + 1) < std::abs(2 * b - n + 1); });
+    const int middle = order.front();
+
+    const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+    const int count = std::clamp(options.workers > 0 ? options.workers : static_cast<int>(cores), 1, n);
+    const auto program = options.worker.empty() ? default_worker() : options.worker;
+    std::vector<Worker> workers;
+    try {
+        for (int i = 0; i < count; ++i) workers.push_back(spawn_worker(program, *v.voxels, v.pixel_type, options));
+    } catch (...) {
+        stop(workers);
+        throw;
+    }
+    // Deal the jobs round-robin; each worker decodes its share in order.
+    std::vector<std::string> jobs(static_cast<std::size_t>(count));
+    for (std::size_t k = 0; k < order.size(); ++k) {
+        const int slice = order[k];
+        const SliceRef& ref = series.slices[static_cast<std::size_t>(slice)];
+        const DicomFile& f = scan.files[ref.file];
+        const Frame& fr = f.frames[static_cast<std::size_t>(ref.frame)];
+        std::ostringstream line;
+        line.precision(17);
+        line << slice << '\t' << ref.frame << '\t' << f.rows << '\t' << f.columns << '\t' << fr.rescale_slope << '\t'
+             << fr.rescale_intercept << '\t' << f.path.string() << '\n';
+        jobs[k % static_cast<std::size_t>(count)] += line.str();
+    }
+    // Jobs are fed as the workers read them (non-blocking), so neither side ever waits on a full pipe.
+    // A worker that dies early makes the write fail (EPIPE); its exit status then explains why.
+    signal(SIGPIPE, SIG_IGN);
+    std::vector<std::size_t> fed(static_cast<std::size_t>(count), 0);
+    for (auto& w : workers) fcntl(w.in, F_SETFL, O_NONBLOCK);
+    auto feed = [&](std::size_t i) {
+        Worker& w = workers[i];
+        const std::string& text = jobs[i];
+        while (w.in >= 0 && fed[i] < text.size()) {
+            ssize_t r = ::write(w.in, text.data() + fed[i], text.size() - fed[i]);
+            if (r > 0) fed[i] += static_cast<std::size_t>(r);
+            else if (r < 0 && errno == EAGAIN) return;
+            else close_fd(w.in);
+        }
+        close_fd(w.in);
+    };
+    for (std::size_t i = 0; i < workers.size(); ++i) feed(i);
+
+    const auto deadline = std::chrono::steady_clock::now() + options.timeout;
+    std::size_t done = 0;
+    std::string failure;
+    auto path_of = [&](int slice) { return scan.files[series.slices[static_cast<std::size_t>(slice)].file].path.string(); };
+    while (done < static_cast<std::size_t>(n) && failure.empty()) {
+        if (options.cancel && options.cancel->load()) {
+            stop(workers);
+            throw LoadError("loading series " + series.series_uid + " was cancelled");
+        }
+        if (std::chrono::steady_clock::now() > deadline) {
+            std::string where;
+            for (auto& w : workers)
+                if (w.current_slice) where = " (decoding " + path_of(*w.current_slice) + ")";
+            failure = "the decoder took longer than " + std::to_string(options.timeout.count()) + " s" + where;
+            break;
+        }
+        std::vector<pollfd> fds;
+        for (auto& w : workers) fds.push_back({w.out, POLLIN, 0});
+        for (auto& w : workers) fds.push_back({w.in, POLLOUT, 0});
+        poll(fds.data(), fds.size(), 100);
+        for (std::size_t i = 0; i < workers.size(); ++i)
+            if (workers[i].in >= 0 && (fds[workers.size() + i].revents & (POLLOUT | POLLERR | POLLHUP))) feed(i);
+        for (std::size_t i = 0; i < workers.size() && failure.empty(); ++i) {
+            Worker& w = workers[i];
+            if (w.out < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+            char buf[4096];
+            ssize_t r = ::read(w.out, buf, sizeof buf);
+            if (r > 0) {
+                w.pending.append(buf, static_cast<std::size_t>(r));
+                std::size_t nl;
+                while ((nl = w.pending.find('\n')) != std::string::npos) {
+                    std::string line = w.pending.substr(0, nl);
+                    w.pending.erase(0, nl + 1);
+                    if (line.rfind("start ", 0) == 0) {
+                        w.current_slice = std::atoi(line.c_str() + 6);
+                    } else if (line.rfind("ok ", 0) == 0) {
+                        int slice = std::atoi(line.c_str() + 3);
+                        w.current_slice.reset();
+                        ++done;
+                        if (slice == middle && options.middle_slice_ready) options.middle_slice_ready(slice);
+                        if (options.progress) options.progress(done, static_cast<std::size_t>(n));
+                    } else if (line.rfind("error ", 0) == 0) {
+                        auto tab = line.find('\t');
+                        int slice = std::atoi(line.c_str() + 6);
+                        std::string reason = tab == std::string::npos ? "unknown error" : line.substr(tab + 1);
+                        failure = (slice >= 0 && slice < n ? path_of(slice) + ": " : std::string()) + reason;
+                    }
+                }
+                continue;
+            }
+            // End of output: the worker has exited; find out how.
+            close_fd(w.out);
+            int status = 0;
+            waitpid(w.pid, &status, 0);
+            w.pid = -1;
+            if (w.current_slice || !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
+                std::string how = WIFSIGNALED(status) ? "was killed by " + signal_name(WTERMSIG(status))
+                                                      : "exited with status " + std::to_string(WEXITSTATUS(status));
+                if (WIFSIGNALED(status) && (WTERMSIG(status) == SIGXCPU || WTERMSIG(status) == SIGKILL))
+                    how += " (time or memory limit)";
+                failure = (w.current_slice ? path_of(*w.current_slice) + ": " : std::string()) + "the decoder " + how;
+            }
+        }
+        bool all_gone = std::all_of(workers.begin(), workers.end(), [](const Worker& w) { return w.out < 0; });
+        if (all_gone && done < static_cast<std::size_t>(n) && failure.empty())
+            failure = "the decoder stopped after " + std::to_string(done) + " of " + std::to_string(n) + " slices";
+    }
+    stop(workers);
+    if (!failure.empty()) throw LoadError(failure);
+    return v;
+}
+
+}  // namespace consilium::viewer

@@ -1,0 +1,73 @@
+#include "consilium/viewer/voxel_buffer.h"
+
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+#include <string>
+
+namespace consilium::viewer {
+namespace {
+
+class SharedBuffer final : public VoxelBuffer {
+public:
+    SharedBuffer(std::size_t bytes, const char* name) : size_(bytes) {
+        fd_ = memfd_create(name, MFD_CLOEXEC);
+        if (fd_ < 0) throw std::runtime_error(std::string("cannot create shared memory: ") + std::strerror(errno));
+        if (ftruncate(fd_, static_cast<off_t>(bytes ? bytes : 1)) != 0) {
+            int e = errno;
+            ::close(fd_);
+            throw std::runtime_error("cannot size shared memory to " + std::to_string(bytes) + " bytes: " + std::strerror(e));
+        }
+        data_ = mmap(nullptr, bytes ? bytes : 1, PROT_READ | PROT_WRITE, MAP_SHARED, fd_, 0);
+        if (data_ == MAP_FAILED) {
+            int e = errno;
+            ::close(fd_);
+            throw std::runtime_error(std::string("cannot map shared memory: ") + std::strerror(e));
+        }
+    }
+    ~SharedBuffer() override {
+        munmap(data_, size_ ? size_ : 1);
+        ::close(fd_);
+    }
+    void* data() override { return data_; }
+    const void* data() const override { return data_; }
+    std::size_t size() const override { return size_; }
+    int descriptor() const override { return fd_; }
+
+private:
+    std::size_t size_;
+    int fd_ = -1;
+    void* data_ = nullptr;
+};
+
+class AdoptedBuffer final : public VoxelBuffer {
+public:
+    AdoptedBuffer(void* data, std::size_t bytes, std::function<void(void*)> release)
+        : data_(data), size_(bytes), release_(std::move(release)) {}
+    ~AdoptedBuffer() override {
+        if (release_) release_(data_);
+    }
+    void* data() override { return data_; }
+    const void* data() const override { return data_; }
+    std::size_t size() const override { return size_; }
+
+private:
+    void* data_;
+    std::size_t size_;
+    std::function<void(void*)> release_;
+};
+
+}  // namespace
+
+std::shared_ptr<VoxelBuffer> make_shared_buffer(std::size_t bytes, const char* name) {
+    return std::make_shared<SharedBuffer>(bytes, name);
+}
+
+std::shared_ptr<VoxelBuffer> adopt_buffer(void* data, std::size_t bytes, std::function<void(void*)> release) {
+    return std::make_shared<AdoptedBuffer>(data, bytes, std::move(release));
+}
+
+}  // namespace consilium::viewer

@@ -1,0 +1,100 @@
+// consilium-dicom-worker: decodes DICOM frames into a shared voxel buffer for the viewer library.
+// Untrusted files are decoded here, never in the workstation's own process (GDCM aborts the
+// process on some valid files). Limits are set before the first file is opened.
+//
+//   consilium-dicom-worker --buffer-fd FD --buffer-bytes N --pixel float32|int16 --memory-mb M --cpu-seconds S
+// stdin, one job per line:  slice <TAB> frame <TAB> rows <TAB> columns <TAB> slope <TAB> intercept <TAB> path
+// stdout, per job:          "start SLICE", then "ok SLICE" or "error SLICE<TAB>reason"
+#include "frame_decoder.h"
+
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <iostream>
+#include <sstream>
+#include <string>
+
+using consilium::viewer::worker::FrameJob;
+
+namespace {
+
+void limit(int resource, rlim_t value) {
+    rlimit r{value, value};
+    setrlimit(resource, &r);
+}
+
+bool parse_job(const std::string& line, FrameJob& job) {
+    std::istringstream in(line);
+    std::string field;
+    auto next = [&](auto& v) {
+        if (!std::getline(in, field, '\t')) return false;
+        std::istringstream f(field);
+        return static_cast<bool>(f >> v);
+    };
+    if (!next(job.slice) || !next(job.frame) || !next(job.rows) || !next(job.columns) || !next(job.slope) ||
+        !next(job.intercept))
+        return false;
+    return static_cast<bool>(std::getline(in, job.path)) && !job.path.empty();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    int fd = -1;
+    std::size_t bytes = 0;
+    bool as_float = false;
+    long memory_mb = 2048, cpu_seconds = 120;
+    for (int i = 1; i + 1 < argc; i += 2) {
+        std::string k = argv[i], v = argv[i + 1];
+        if (k == "--buffer-fd") fd = std::atoi(v.c_str());
+        else if (k == "--buffer-bytes") bytes = std::strtoull(v.c_str(), nullptr, 10);
+        else if (k == "--pixel") as_float = v == "float32";
+        else if (k == "--memory-mb") memory_mb = std::atol(v.c_str());
+        else if (k == "--cpu-seconds") cpu_seconds = std::atol(v.c_str());
+    }
+    if (fd < 0 || bytes == 0) {
+        std::fprintf(stderr, "usage: consilium-dicom-worker --buffer-fd FD --buffer-bytes N ...\n");
+        return 2;
+    }
+    void* buffer = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    if (buffer == MAP_FAILED) {
+        std::fprintf(stderr, "cannot map the voxel buffer: %s\n", std::strerror(errno));
+        return 2;
+    }
+    // The mapping counts towards the address-space limit; the decoder gets memory_mb beyond it.
+    limit(RLIMIT_AS, static_cast<rlim_t>(bytes) + static_cast<rlim_t>(memory_mb) * 1024 * 1024);
+    limit(RLIMIT_CPU, static_cast<rlim_t>(cpu_seconds));
+    limit(RLIMIT_CORE, 0);
+
+    const std::size_t voxel = as_float ? 4 : 2;
+    std::string line;
+    while (std::getline(std::cin, line)) {
+        FrameJob job;
+        if (!parse_job(line, job)) {
+            std::cout << "error -1\tmalformed job line" << std::endl;
+            continue;
+        }
+        std::cout << "start " << job.slice << std::endl;
+        const std::size_t slice_bytes = static_cast<std::size_t>(job.rows) * static_cast<std::size_t>(job.columns) * voxel;
+        const std::size_t offset = static_cast<std::size_t>(job.slice) * slice_bytes;
+        std::string problem;
+        if (job.rows <= 0 || job.columns <= 0 || offset + slice_bytes > bytes) {
+            problem = "the slice does not fit the volume";
+        } else {
+            try {
+                problem = consilium::viewer::worker::decode_frame(job, as_float, static_cast<char*>(buffer) + offset);
+            } catch (const std::bad_alloc&) {
+                problem = "the decoder ran out of memory (limit " + std::to_string(memory_mb) + " MB)";
+            } catch (const std::exception& e) {
+                problem = e.what();
+            }
+        }
+        if (problem.empty()) std::cout << "ok " << job.slice << std::endl;
+        else std::cout << "error " << job.slice << '\t' << problem << std::endl;
+    }
+    return 0;
+}
