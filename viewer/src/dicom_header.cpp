@@ -109,8 +109,10 @@ DicomFile read_dicom_header(const std::filesystem::path& path) {
     // Files without the 128-byte preamble exist (old exports); accept them only if they parse as
     // a dataset that names its study and series, so a text file is never taken for an image.
     const bool magic = has_dicm_magic(path);
-    OFCondition status = ff.loadFile(path.c_str(), EXS_Unknown, EGL_noChange, kMaxValueBytesRead,
-                                     magic ? ERM_fileOnly : ERM_autoDetect);
+    const E_FileReadMode mode = magic ? ERM_fileOnly : ERM_autoDetect;
+    OFCondition status = ff.loadFile(path.c_str(), EXS_Unknown, EGL_noChange, kMaxValueBytesRead, mode);
+    // A deflated dataset cannot leave values on disk to load later: read it whole.
+    if (status.bad() && magic) status = ff.loadFile(path.c_str(), EXS_Unknown, EGL_noChange, DCM_MaxReadLength, ERM_autoDetect);
     if (status.bad()) throw std::runtime_error(std::string("not a readable DICOM file: ") + status.text());
     DcmDataset& ds = *ff.getDataset();
     DcmMetaInfo& meta = *ff.getMetaInfo();

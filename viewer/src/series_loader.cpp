@@ -236,7 +236,7 @@ Volume load_series(const ScanResult& scan, const Series& series, const LoadOptio
             waitpid(w.pid, &status, 0);
             w.pid = -1;
             if (w.current_slice || !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
-                std::string how = WIFSIGNALED(status) ? "was killed by " + signal_name(WTERMSIG(status))
+                std::string how = WIFSIGNALED(status) ? "crashed (" + signal_name(WTERMSIG(status)) + ")"
                                                       : "exited with status " + std::to_string(WEXITSTATUS(status));
                 if (WIFSIGNALED(status) && (WTERMSIG(status) == SIGXCPU || WTERMSIG(status) == SIGKILL))
                     how += " (time or memory limit)";

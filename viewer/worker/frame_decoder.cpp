@@ -103,10 +103,10 @@ std::string describe(E_TransferSyntax xfer) {
 std::string decode_with_gdcm(const FrameJob& job, bool as_float, void* out) {
     gdcm::ImageReader reader;
     reader.SetFileName(job.path.c_str());
-    if (!reader.Read()) return "the JPEG 2000 decoder could not read the file";
+    if (!reader.Read()) return "GDCM could not read the file";
     const gdcm::Image& image = reader.GetImage();
     std::vector<char> buffer(image.GetBufferLength());
-    if (buffer.empty() || !image.GetBuffer(buffer.data())) return "the JPEG 2000 decoder could not decode the pixel data";
+    if (buffer.empty() || !image.GetBuffer(buffer.data())) return "GDCM could not decode the pixel data";
     const gdcm::PixelFormat& pf = image.GetPixelFormat();
     if (pf.GetSamplesPerPixel() != 1) return "unsupported: colour images are not grey-scale volumes";
     Raw raw;
@@ -134,8 +134,11 @@ std::string decode_frame(const FrameJob& job, bool as_float, void* out) {
     ds.findAndGetUint16(DCM_SamplesPerPixel, samples);
     if (samples != 1) return "unsupported: colour images (" + std::to_string(samples) + " samples per pixel) are not grey-scale volumes";
     if (DcmXfer(original).isEncapsulated()) {
-        if (ds.chooseRepresentation(EXS_LittleEndianExplicit, nullptr).bad() || !ds.canWriteXfer(EXS_LittleEndianExplicit))
-            return "unsupported: " + describe(original) + " cannot be decoded here";
+        // What DCMTK cannot decode, GDCM may; if GDCM aborts on it, only this worker goes down.
+        if (ds.chooseRepresentation(EXS_LittleEndianExplicit, nullptr).bad() || !ds.canWriteXfer(EXS_LittleEndianExplicit)) {
+            std::string problem = decode_with_gdcm(job, as_float, out);
+            return problem.empty() ? problem : "unsupported: " + describe(original) + " (" + problem + ")";
+        }
     }
     Raw raw;
     Uint16 ba = 16, bs = 16, pr = 0;
@@ -148,9 +151,13 @@ std::string decode_frame(const FrameJob& job, bool as_float, void* out) {
     DcmElement* pixels = nullptr;
     if (ds.findAndGetElement(DCM_PixelData, pixels).good() && pixels) {
         if (ba <= 8) {
+            // 8- and 1-bit data may be stored as OB or as OW words; on a little-endian host both
+            // read as consecutive bytes.
             Uint8* p = nullptr;
-            if (pixels->getUint8Array(p).bad() || !p) return "the pixel data cannot be read";
-            raw.bytes = p;
+            Uint16* w = nullptr;
+            if (pixels->getUint8Array(p).good() && p) raw.bytes = p;
+            else if (pixels->getUint16Array(w).good() && w) raw.bytes = reinterpret_cast<const unsigned char*>(w);
+            else return "the pixel data cannot be read";
         } else {
             // 16- and 32-bit values alike: DCMTK keeps OW data as host-order 16-bit words.
             Uint16* p = nullptr;
