@@ -29,12 +29,23 @@ struct Candidate {
     const Frame* frame;
 };
 
-// What must be equal for slices to share one volume: image size and orientation (rounded).
-std::string volume_key(const Candidate& c) {
-    std::string key = std::to_string(c.file->columns) + "x" + std::to_string(c.file->rows);
-    if (c.frame->orientation)
-        for (double v : *c.frame->orientation) key += fmt(",%.3f", v);
-    return key;
+// Slices share one volume only if they have the same size, pixel spacing and orientation. Values
+// are compared with a tolerance, not rounded: rounding puts near-equal values on either side of
+// a boundary.
+bool same_shape(const Candidate& a, const Candidate& b) {
+    if (a.file->columns != b.file->columns || a.file->rows != b.file->rows) return false;
+    auto close = [](double x, double y, double tolerance) { return std::fabs(x - y) <= tolerance; };
+    const auto& sa = a.frame->pixel_spacing_mm;
+    const auto& sb = b.frame->pixel_spacing_mm;
+    if (sa.has_value() != sb.has_value()) return false;
+    if (sa && (!close((*sa)[0], (*sb)[0], 1e-4) || !close((*sa)[1], (*sb)[1], 1e-4))) return false;
+    const auto& oa = a.frame->orientation;
+    const auto& ob = b.frame->orientation;
+    if (oa.has_value() != ob.has_value()) return false;
+    if (oa)
+        for (std::size_t i = 0; i < 6; ++i)
+            if (!close((*oa)[i], (*ob)[i], 1e-4)) return false;
+    return true;
 }
 
 Vec3 normal_of(const Candidate& c) {
@@ -60,8 +71,19 @@ bool acquired_before(const Candidate& a, const Candidate& b) {
 // Splits images that repeat the same positions (4D: several time points) into one volume per
 // repetition. Returns the parts, or one part when the images are not such a repetition.
 std::vector<std::vector<Candidate>> split_time_points(std::vector<Candidate> images, const Vec3& n, std::string& note) {
-    std::map<long long, std::vector<Candidate>> by_position;  // position along n, in 1/1000 mm
-    for (const auto& c : images) by_position[std::llround(along(c, n) * 1000)].push_back(c);
+    // Positions along n, clustered: images closer than 0.01 mm are at the same place.
+    std::sort(images.begin(), images.end(), [&](const Candidate& a, const Candidate& b) { return along(a, n) < along(b, n); });
+    std::map<std::size_t, std::vector<Candidate>> by_position;
+    double cluster_start = 0;
+    std::size_t cluster = 0;
+    for (std::size_t i = 0; i < images.size(); ++i) {
+        const double d = along(images[i], n);
+        if (i == 0 || d - cluster_start > 0.01) {
+            cluster = i;
+            cluster_start = d;
+        }
+        by_position[cluster].push_back(images[i]);
+    }
     std::size_t repeats = by_position.begin()->second.size();
     bool regular = by_position.size() >= 2 && repeats >= 2;
     for (const auto& [pos, list] : by_position) regular = regular && list.size() == repeats;
@@ -155,15 +177,20 @@ void build_series(ScanResult& r) {
     std::map<std::string, std::size_t> study_index;
     for (auto& [key, images] : groups) {
         // Several volumes in one series: by size and orientation first.
-        std::map<std::string, std::vector<Candidate>> by_shape;
-        for (const auto& c : images) by_shape[volume_key(c)].push_back(c);
+        std::vector<std::vector<Candidate>> by_shape;
+        for (const auto& c : images) {
+            auto it = std::find_if(by_shape.begin(), by_shape.end(), [&](const auto& g) { return same_shape(g.front(), c); });
+            if (it == by_shape.end()) by_shape.push_back({c});
+            else it->push_back(c);
+        }
         struct Part {
             std::vector<Candidate> images;
             std::string label, note;
-            std::string shape;
+            std::size_t shape;
         };
         std::vector<Part> parts;
-        for (auto& [shape, list] : by_shape) {
+        for (std::size_t shape = 0; shape < by_shape.size(); ++shape) {
+            auto& list = by_shape[shape];
             std::string note;
             auto split = split_time_points(list, normal_of(list.front()), note);
             for (std::size_t t = 0; t < split.size(); ++t) {
@@ -173,8 +200,7 @@ void build_series(ScanResult& r) {
             }
         }
         const bool mixed = by_shape.size() > 1;
-        int shape_number = 0;
-        std::string last_shape;
+
         for (auto& part : parts) {
             Series s;
             const DicomFile& f = *part.images.front().file;
@@ -185,14 +211,13 @@ void build_series(ScanResult& r) {
             s.number = f.series_number;
             std::string label = part.label;
             if (mixed) {
-                if (part.shape != last_shape) ++shape_number, last_shape = part.shape;
-                label = "part " + std::to_string(shape_number) + " of " + std::to_string(by_shape.size()) +
+                label = "part " + std::to_string(part.shape + 1) + " of " + std::to_string(by_shape.size()) +
                         (label.empty() ? "" : ", " + label);
             }
             s.part = label;
             describe_volume(s, std::move(part.images), r);
             if (mixed)
-                s.warnings.insert(s.warnings.begin(), "mixed image sizes or orientations in one series: split into " +
+                s.warnings.insert(s.warnings.begin(), "mixed image sizes, pixel spacings or orientations in one series: split into " +
                                                           std::to_string(by_shape.size()) + " volumes");
             if (!part.note.empty()) s.warnings.insert(s.warnings.begin(), part.note);
             auto [it, added] = study_index.emplace(s.study_uid, r.studies.size());

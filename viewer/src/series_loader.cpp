@@ -159,7 +159,8 @@ Volume load_series(const ScanResult& scan, const Series& series, const LoadOptio
         std::ostringstream line;
         line.precision(17);
         line << slice << '\t' << ref.frame << '\t' << f.rows << '\t' << f.columns << '\t' << fr.rescale_slope << '\t'
-             << fr.rescale_intercept << '\t' << f.path.string() << '\n';
+             << fr.rescale_intercept << '\t' << f.bits_allocated << '\t' << f.bits_stored << '\t' << f.pixel_representation
+             << '\t' << f.number_of_frames << '\t' << f.path.string() << '\n';
         jobs[k % static_cast<std::size_t>(count)] += line.str();
     }
     // Jobs are fed as the workers read them (non-blocking), so neither side ever waits on a full pipe.

@@ -10,6 +10,7 @@ struct FrameJob {
     int frame = 0;           // which frame of the file
     int rows = 0, columns = 0;
     double slope = 1, intercept = 0;
+    int bits_allocated = 16, bits_stored = 16, pixel_representation = 0, frames = 1;  // from the header scan
     std::string path;
 };
 

@@ -3,7 +3,8 @@
 // process on some valid files). Limits are set before the first file is opened.
 //
 //   consilium-dicom-worker --buffer-fd FD --buffer-bytes N --pixel float32|int16 --memory-mb M --cpu-seconds S
-// stdin, one job per line:  slice <TAB> frame <TAB> rows <TAB> columns <TAB> slope <TAB> intercept <TAB> path
+// stdin, one job per line:  slice, frame, rows, columns, slope, intercept, bits allocated, bits stored,
+//                           pixel representation, frames in the file, path - TAB-separated
 // stdout, per job:          "start SLICE", then "ok SLICE" or "error SLICE<TAB>reason"
 #include "frame_decoder.h"
 
@@ -36,7 +37,8 @@ bool parse_job(const std::string& line, FrameJob& job) {
         return static_cast<bool>(f >> v);
     };
     if (!next(job.slice) || !next(job.frame) || !next(job.rows) || !next(job.columns) || !next(job.slope) ||
-        !next(job.intercept))
+        !next(job.intercept) || !next(job.bits_allocated) || !next(job.bits_stored) || !next(job.pixel_representation) ||
+        !next(job.frames))
         return false;
     return static_cast<bool>(std::getline(in, job.path)) && !job.path.empty();
 }
