@@ -3,13 +3,9 @@
 //   load_bench [--slices N] [--runs R] [--keep DIR]
 // Prints one "name value unit" line per figure. The series is a chest-like phantom written with
 // DCMTK (seeded, deterministic): body ellipse, lungs, spine and ribs, noise. dcm2niix writes to /dev/shm.
+#include "consilium/viewer/ct_phantom.h"
 #include "consilium/viewer/load.h"
 
-#include <dcmtk/dcmdata/dcdeftag.h>
-#include <dcmtk/dcmdata/dcfilefo.h>
-#include <dcmtk/dcmdata/dcdatset.h>
-#include <dcmtk/dcmdata/dcuid.h>
-#include <dcmtk/oflog/oflog.h>
 
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -21,7 +17,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <random>
 #include <string>
 #include <vector>
 
@@ -31,77 +26,6 @@ using Clock = std::chrono::steady_clock;
 namespace {
 
 double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
-
-// Hounsfield units of the phantom at (x, y) mm from the centre, slice z mm.
-int phantom_hu(double x, double y, double z) {
-    const double body = (x * x) / (170.0 * 170.0) + (y * y) / (120.0 * 120.0);
-    if (body > 1.0) return -1000;
-    for (double side : {-1.0, 1.0}) {
-        const double lx = x - side * 80.0, ly = y + 5.0;
-        if ((lx * lx) / (55.0 * 55.0) + (ly * ly) / (85.0 * 85.0) < 1.0) return -800;
-    }
-    const double sx = x, sy = y - 75.0;
-    if (sx * sx + sy * sy < 18.0 * 18.0) return 1000;            // vertebra
-    const double ring = std::sqrt(body);
-    if (ring > 0.86 && ring < 0.9 && std::fmod(z, 25.0) < 8.0) return 700;  // ribs
-    return 40;
-}
-
-void write_series(const fs::path& dir, int slices) {
-    OFLog::configure(OFLogger::FATAL_LOG_LEVEL);
-    fs::create_directories(dir);
-    std::mt19937 rng(20261127);
-    std::normal_distribution<double> noise(0.0, 15.0);
-    char study[100], series[100], frame[100];
-    dcmGenerateUniqueIdentifier(study, SITE_STUDY_UID_ROOT);
-    dcmGenerateUniqueIdentifier(series, SITE_SERIES_UID_ROOT);
-    dcmGenerateUniqueIdentifier(frame, SITE_INSTANCE_UID_ROOT);
-    const int n = 512;
-    const double spacing = 0.8;
-    std::vector<Uint16> pixels(static_cast<std::size_t>(n) * n);
-    for (int k = 0; k < slices; ++k) {
-        const double z = k * 1.0;
-        for (int j = 0; j < n; ++j)
-            for (int i = 0; i < n; ++i) {
-                double hu = phantom_hu((i - n / 2) * spacing, (j - n / 2) * spacing, z) + noise(rng);
-                pixels[static_cast<std::size_t>(j) * n + i] = static_cast<Uint16>(std::clamp(hu + 1024.0, 0.0, 4095.0));
-            }
-        DcmFileFormat ff;
-        DcmDataset* ds = ff.getDataset();
-        char sop[100];
-        dcmGenerateUniqueIdentifier(sop, SITE_INSTANCE_UID_ROOT);
-        ds->putAndInsertString(DCM_SOPClassUID, UID_CTImageStorage);
-        ds->putAndInsertString(DCM_SOPInstanceUID, sop);
-        ds->putAndInsertString(DCM_StudyInstanceUID, study);
-        ds->putAndInsertString(DCM_SeriesInstanceUID, series);
-        ds->putAndInsertString(DCM_FrameOfReferenceUID, frame);
-        ds->putAndInsertString(DCM_Modality, "CT");
-        ds->putAndInsertString(DCM_Manufacturer, "Consilium phantom");
-        ds->putAndInsertString(DCM_PatientName, "PHANTOM^CHEST");
-        ds->putAndInsertString(DCM_PatientID, "PHANTOM0001");
-        ds->putAndInsertString(DCM_StudyDate, "20261127");
-        ds->putAndInsertString(DCM_SeriesNumber, "2");
-        ds->putAndInsertString(DCM_InstanceNumber, std::to_string(k + 1).c_str());
-        ds->putAndInsertString(DCM_ImagePositionPatient, ("-204.8\\-204.8\\" + std::to_string(z)).c_str());
-        ds->putAndInsertString(DCM_ImageOrientationPatient, "1\\0\\0\\0\\1\\0");
-        ds->putAndInsertString(DCM_PixelSpacing, "0.8\\0.8");
-        ds->putAndInsertString(DCM_SliceThickness, "1");
-        ds->putAndInsertString(DCM_RescaleIntercept, "-1024");
-        ds->putAndInsertString(DCM_RescaleSlope, "1");
-        ds->putAndInsertString(DCM_PhotometricInterpretation, "MONOCHROME2");
-        ds->putAndInsertUint16(DCM_Rows, n);
-        ds->putAndInsertUint16(DCM_Columns, n);
-        ds->putAndInsertUint16(DCM_SamplesPerPixel, 1);
-        ds->putAndInsertUint16(DCM_BitsAllocated, 16);
-        ds->putAndInsertUint16(DCM_BitsStored, 12);
-        ds->putAndInsertUint16(DCM_HighBit, 11);
-        ds->putAndInsertUint16(DCM_PixelRepresentation, 0);
-        ds->putAndInsertUint16Array(DCM_PixelData, pixels.data(), static_cast<unsigned long>(pixels.size()));
-        char name[32];
-        std::snprintf(name, sizeof name, "CT%04d.dcm", k + 1);
-        ff.saveFile((dir / name).c_str(), EXS_LittleEndianImplicit);
-    }
-}
 
 double peak_rss_mb(int who) {
     rusage u{};
@@ -174,7 +98,9 @@ int main(int argc, char** argv) {
     std::printf("# load_bench: 512x512x%d CT phantom, consilium load_path vs dcm2niix -z n (output in /dev/shm)\n", slices);
     if (!fs::exists(dir / "CT0001.dcm")) {
         auto t0 = Clock::now();
-        write_series(dir, slices);
+        consilium::viewer::PhantomOptions options;
+        options.slices = slices;
+        consilium::viewer::write_ct_phantom(dir, options);
         std::printf("# wrote %d files to %s in %.2f s\n", slices, dir.c_str(), seconds_since(t0));
     }
     const double voxel_mb = 512.0 * 512.0 * slices * 2 / (1024 * 1024);

@@ -329,7 +329,12 @@ BOOST_AUTO_TEST_CASE(gap_of_one_missing_slice) {
     const ScanResult r = scan_no_throw(dir.path());
     const Series* s = only_series(r);
     BOOST_TEST_REQUIRE(s);
-    BOOST_TEST(s->dims[2] == 6);
+    // The missing slice is left blank, so slices beyond the gap keep their true positions.
+    BOOST_TEST(s->dims[2] == 7);
+    BOOST_TEST(s->slices.size() == 6u);
+    std::vector<int> indexes;
+    for (const auto& ref : s->slices) indexes.push_back(ref.index);
+    BOOST_TEST((indexes == std::vector<int>{0, 1, 2, 4, 5, 6}));
     BOOST_TEST(s->spacing_mm[2] == 2.0);
     BOOST_TEST(has_warning(*s, "gap|missing"), all_warnings(*s));
     const auto got = positions_in_order(r, *s, written, specs);
@@ -466,7 +471,7 @@ BOOST_AUTO_TEST_CASE(mixed_image_sizes_split) {
 
 // Same size and orientation, different pixel spacing (e.g. a zoomed reconstruction filed in the
 // same series): one grid cannot hold both, so they must not silently become one volume.
-// BUG: the volume key in series_builder.cpp is size + orientation only; pixel spacing is ignored,
+// Fixed bug, kept as a regression test: the volume key in series_builder.cpp is size + orientation only; pixel spacing is ignored,
 // so these 8 images become one 8x6x8 volume with the first slice's spacing and no warning.
 BOOST_AUTO_TEST_CASE(mixed_pixel_spacing_not_silently_merged) {
     ScratchDir dir("scan");
@@ -489,7 +494,7 @@ BOOST_AUTO_TEST_CASE(mixed_pixel_spacing_not_silently_merged) {
 
 // Direction cosines that differ only by rounding noise (2e-10) are one orientation: the stack
 // must stay one volume.
-// BUG: series_builder.cpp keys volumes on the cosines printed with "%.3f"; values either side
+// Fixed bug, kept as a regression test: series_builder.cpp keys volumes on the cosines printed with "%.3f"; values either side
 // of a rounding boundary (0.0024999999 vs 0.0025000001) land in different keys, so one stack is
 // split into "part 1 of 2" / "part 2 of 2" with a "mixed ... orientations" warning.
 BOOST_AUTO_TEST_CASE(orientation_rounding_noise_does_not_split) {
@@ -511,7 +516,7 @@ BOOST_AUTO_TEST_CASE(orientation_rounding_noise_does_not_split) {
 
 // 4D where the positions of one time point differ from the other's by rounding noise (2e-8 mm,
 // as scanners that compute each IPP write them): still two time points of four slices.
-// BUG: split_time_points() buckets positions by llround(mm * 1000); -17.68750001 and
+// Fixed bug, kept as a regression test: split_time_points() buckets positions by llround(mm * 1000); -17.68750001 and
 // -17.68749999 fall in different buckets, the repetition is not seen, and the 8 images become
 // one volume whose steps alternate 0 / 5 mm ("duplicate slice position(s)").
 BOOST_AUTO_TEST_CASE(four_d_with_position_rounding_noise) {

@@ -157,7 +157,9 @@ DicomFile read_dicom_header(const std::filesystem::path& path) {
     d.samples_per_pixel = integer(ds, DCM_SamplesPerPixel).value_or(1);
     d.photometric = text(ds, DCM_PhotometricInterpretation);
     d.gantry_tilt_deg = decimal(ds, DCM_GantryDetectorTilt);
-    d.pixel_padding_value = decimal(ds, DCM_PixelPaddingValue);
+    // PixelPaddingValue is US or SS (by the pixel representation); DCMTK reads each as itself only.
+    if (Sint16 ss = 0; ds.findAndGetSint16(DCM_PixelPaddingValue, ss).good()) d.pixel_padding_value = ss;
+    else if (Uint16 us = 0; ds.findAndGetUint16(DCM_PixelPaddingValue, us).good()) d.pixel_padding_value = us;
     if (d.rows <= 0 || d.columns <= 0) throw std::runtime_error("the image has no rows or columns");
     if (d.number_of_frames > 100000) throw std::runtime_error("absurd number of frames: " + std::to_string(d.number_of_frames));
 

@@ -23,6 +23,9 @@ Volume load_path(const std::filesystem::path& path, const std::optional<std::str
                             " series; choose one with --series UID:" + list);
         }
     Volume v = load_series(scan_result, *candidates.front(), options);
+    // Files of the folder that could not be read may be slices of this series: say so, by name.
+    for (const auto& u : scan_result.unreadable)
+        v.warnings.push_back("not loaded: " + u.path.string() + ": " + u.reason);
     if (candidates.size() > 1)
         v.warnings.push_back("loaded " + (candidates.front()->part.empty() ? std::string("the first part") : candidates.front()->part) +
                              " of " + std::to_string(candidates.size()) + " volumes in this series");

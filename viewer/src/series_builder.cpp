@@ -107,7 +107,10 @@ void describe_volume(Series& s, std::vector<Candidate> images, const ScanResult&
     });
     const Candidate& first = images.front();
     const DicomFile& f = *first.file;
-    for (const auto& c : images) s.slices.push_back(c.ref);
+    for (std::size_t k = 0; k < images.size(); ++k) {
+        s.slices.push_back(images[k].ref);
+        s.slices.back().index = static_cast<int>(k);
+    }
     s.dims = {f.columns, f.rows, static_cast<int>(images.size())};
     const auto ps = first.frame->pixel_spacing_mm.value_or(std::array<double, 2>{1.0, 1.0});
     s.spacing_mm = {ps[1], ps[0], first.frame->slice_thickness_mm.value_or(1.0)};
@@ -143,11 +146,28 @@ void describe_volume(Series& s, std::vector<Candidate> images, const ScanResult&
     s.spacing_mm[2] = step;
     const double smallest = positive.front(), largest = positive.back();
     if (largest - smallest > std::max(0.01, 0.01 * step)) {
+        // Gaps that are whole multiples of the step are missing slices: leave blank slices in
+        // their place, so every slice beyond the gap stays where it was acquired.
+        bool whole_multiples = duplicates == 0;
+        for (double d : positive) {
+            const double ratio = d / step;
+            whole_multiples = whole_multiples && std::fabs(ratio - std::round(ratio)) < 0.1;
+        }
         int missing = 0;
         for (double d : positive)
             if (d > 1.5 * step) missing += static_cast<int>(std::lround(d / step)) - 1;
-        s.warnings.push_back(fmt("non-uniform slice spacing: %.3g to %.3g mm", smallest, largest) +
-                             (missing > 0 ? "; gap of about " + std::to_string(missing) + " missing slice(s)" : ""));
+        std::string note = fmt("non-uniform slice spacing: %.3g to %.3g mm", smallest, largest);
+        if (missing > 0) note += "; gap of about " + std::to_string(missing) + " missing slice(s)";
+        if (whole_multiples && missing > 0) {
+            const double first_pos = along(images.front(), n);
+            for (std::size_t k = 0; k < images.size(); ++k)
+                s.slices[k].index = static_cast<int>(std::lround((along(images[k], n) - first_pos) / step));
+            s.dims[2] = s.slices.back().index + 1;
+            note += ", left blank so the other slices keep their true positions";
+        } else if (missing > 0) {
+            note += "; slices are shown evenly spaced, positions beyond the gap are approximate";
+        }
+        s.warnings.push_back(note);
     }
 
     // Gantry tilt: the line through the slice positions leaves the slice normal.

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <map>
 #include <sstream>
@@ -110,6 +111,25 @@ std::string signal_name(int sig) {
     return std::string(d ? d : "signal") + " (" + std::to_string(sig) + ")";
 }
 
+// Slices with no image (gaps) hold the volume's padding, else its lowest value.
+void fill_gaps(Volume& v, const Series& series) {
+    std::vector<bool> present(static_cast<std::size_t>(v.dims[2]), false);
+    for (const auto& ref : series.slices) present[static_cast<std::size_t>(ref.index)] = true;
+    auto s = statistics(v);
+    const double blank = v.padding_value.value_or(s.min);
+    const std::size_t per_slice = static_cast<std::size_t>(v.dims[0]) * static_cast<std::size_t>(v.dims[1]);
+    for (std::size_t k = 0; k < present.size(); ++k) {
+        if (present[k]) continue;
+        if (v.pixel_type == PixelType::int16) {
+            auto* p = static_cast<std::int16_t*>(v.voxels->data()) + k * per_slice;
+            std::fill(p, p + per_slice, static_cast<std::int16_t>(blank));
+        } else {
+            auto* p = static_cast<float*>(v.voxels->data()) + k * per_slice;
+            std::fill(p, p + per_slice, static_cast<float>(blank));
+        }
+    }
+}
+
 }  // namespace
 
 Volume load_series(const ScanResult& scan, const Series& series, const LoadOptions& options) {
@@ -133,7 +153,7 @@ Volume load_series(const ScanResult& scan, const Series& series, const LoadOptio
     v.voxels = make_shared_buffer(slice_bytes * static_cast<std::size_t>(v.dims[2]), "consilium-volume");
 
     // The middle slice first, then outwards: a viewer can show it while the rest arrives.
-    const int n = v.dims[2];
+    const int n = static_cast<int>(series.slices.size());
     std::vector<int> order(static_cast<std::size_t>(n));
     for (int i = 0; i < n; ++i) order[static_cast<std::size_t>(i)] = i;
     std::stable_sort(order.begin(), order.end(), [n](int a, int b) { return std::abs(2 * a - n + 1) < std::abs(2 * b - n + 1); });
@@ -152,8 +172,8 @@ Volume load_series(const ScanResult& scan, const Series& series, const LoadOptio
     // Deal the jobs round-robin; each worker decodes its share in order.
     std::vector<std::string> jobs(static_cast<std::size_t>(count));
     for (std::size_t k = 0; k < order.size(); ++k) {
-        const int slice = order[k];
-        const SliceRef& ref = series.slices[static_cast<std::size_t>(slice)];
+        const SliceRef& ref = series.slices[static_cast<std::size_t>(order[k])];
+        const int slice = ref.index;
         const DicomFile& f = scan.files[ref.file];
         const Frame& fr = f.frames[static_cast<std::size_t>(ref.frame)];
         std::ostringstream line;
@@ -184,7 +204,12 @@ Volume load_series(const ScanResult& scan, const Series& series, const LoadOptio
     const auto deadline = std::chrono::steady_clock::now() + options.timeout;
     std::size_t done = 0;
     std::string failure;
-    auto path_of = [&](int slice) { return scan.files[series.slices[static_cast<std::size_t>(slice)].file].path.string(); };
+    auto path_of = [&](int slice) {
+        for (const auto& ref : series.slices)
+            if (ref.index == slice) return scan.files[ref.file].path.string();
+        return std::string("slice ") + std::to_string(slice);
+    };
+    const int middle_index = series.slices[static_cast<std::size_t>(middle)].index;
     while (done < static_cast<std::size_t>(n) && failure.empty()) {
         if (options.cancel && options.cancel->load()) {
             stop(workers);
@@ -220,13 +245,14 @@ Volume load_series(const ScanResult& scan, const Series& series, const LoadOptio
                         int slice = std::atoi(line.c_str() + 3);
                         w.current_slice.reset();
                         ++done;
-                        if (slice == middle && options.middle_slice_ready) options.middle_slice_ready(slice);
+                        if (options.cancel && options.cancel->load()) continue;  // nothing more is reported
+                        if (slice == middle_index && options.middle_slice_ready) options.middle_slice_ready(slice);
                         if (options.progress) options.progress(done, static_cast<std::size_t>(n));
                     } else if (line.rfind("error ", 0) == 0) {
                         auto tab = line.find('\t');
                         int slice = std::atoi(line.c_str() + 6);
                         std::string reason = tab == std::string::npos ? "unknown error" : line.substr(tab + 1);
-                        failure = (slice >= 0 && slice < n ? path_of(slice) + ": " : std::string()) + reason;
+                        failure = (slice >= 0 ? path_of(slice) + ": " : std::string()) + reason;
                     }
                 }
                 continue;
@@ -249,7 +275,10 @@ Volume load_series(const ScanResult& scan, const Series& series, const LoadOptio
             failure = "the decoder stopped after " + std::to_string(done) + " of " + std::to_string(n) + " slices";
     }
     stop(workers);
+    if (options.cancel && options.cancel->load()) throw LoadError("loading series " + series.series_uid + " was cancelled");
     if (!failure.empty()) throw LoadError(failure);
+    // Blank slices filling gaps show as the lowest value (air, for CT).
+    if (static_cast<std::size_t>(n) < static_cast<std::size_t>(v.dims[2])) fill_gaps(v, series);
     return v;
 }
 

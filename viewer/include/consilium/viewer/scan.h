@@ -15,6 +15,7 @@ namespace consilium::viewer {
 struct SliceRef {
     std::size_t file = 0;  // index into ScanResult::files
     int frame = 0;
+    int index = 0;         // k: where the slice sits in the volume (missing slices leave holes)
 };
 
 // One volume. A DICOM series that is really several volumes (several time points, orientations
@@ -24,7 +25,7 @@ struct Series {
     std::optional<int> number;
     std::string part;                 // "" or e.g. "time point 3 of 10"
     std::vector<SliceRef> slices;     // sorted along the normal, lowest first
-    std::array<int, 3> dims{};        // columns, rows, slices
+    std::array<int, 3> dims{};        // columns, rows, slices (including blank ones filling gaps)
     std::array<double, 3> spacing_mm{};  // between columns, between rows, between slices
     Vec3 origin_lps{};                // centre of voxel (0,0,0): the first slice's position
     std::array<double, 9> direction{1, 0, 0, 0, 1, 0, 0, 0, 1};  // row by row; columns are the i, j, k axes

@@ -1,0 +1,79 @@
+#pragma once
+// The views a radiologist reads: three reformatted slices (axial, coronal, sagittal) and a 3D
+// volume rendering, with crosshair, orientation letters, window/level, overlays (label masks,
+// ROI boxes, markers). The GUI puts View::renderer() in its window; render_png() draws the very
+// same View offscreen. VTK types stay out of this header except as forward declarations.
+#include "consilium/viewer/presets.h"
+#include "consilium/viewer/view_geometry.h"
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+class vtkRenderer;
+
+namespace consilium::viewer {
+
+using Colour = std::array<double, 3>;
+
+struct MaskOverlay {
+    std::shared_ptr<const Volume> mask;  // labels > 0 are drawn; any geometry (resampled into the view)
+    Colour colour{1.0, 0.2, 0.2};
+    double opacity = 0.45;
+};
+
+struct RoiBox {
+    Vec3 centre_lps{};
+    Vec3 size_mm{};
+    Colour colour{1.0, 0.85, 0.1};
+    std::string label;
+};
+
+struct Marker {
+    Vec3 lps{};
+    Colour colour{0.2, 1.0, 0.4};
+    std::string label;
+};
+
+struct ViewState {
+    Vec3 crosshair_lps{};               // the shared point all views pass through
+    WindowLevel window;                 // 2D views
+    VolumePreset preset = VolumePreset::ct_bone;  // 3D view
+    bool show_crosshair = true;
+    bool show_letters = true;
+    bool show_annotations = true;       // view name, position, window/level
+    std::vector<MaskOverlay> masks;
+    std::vector<RoiBox> rois;
+    std::vector<Marker> markers;
+};
+
+// A fresh state for a volume: crosshair at its centre, default window and 3D preset.
+ViewState initial_state(const Volume& v);
+
+class View {
+public:
+    View(std::shared_ptr<const Volume> volume, ViewKind kind);
+    ~View();
+    View(const View&) = delete;
+    View& operator=(const View&) = delete;
+
+    ViewKind kind() const;
+    vtkRenderer* renderer();
+    // Applies the state (plane through the crosshair, window, overlays...). Cheap when little changed.
+    void update(const ViewState& state);
+    // Camera fitted so the whole slice (or volume) shows, centred, in a viewport of this size.
+    void fit(int width_px, int height_px);
+    // Software OpenGL (llvmpipe) renders 3D faster with the CPU ray caster: say which we have.
+    void set_software_rendering(bool software);
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+// Offscreen, through the same View: needs an X display (Xvfb in tests). Throws std::runtime_error.
+void render_png(std::shared_ptr<const Volume> volume, ViewKind kind, const ViewState& state, int width, int height,
+                const std::filesystem::path& out);
+
+}  // namespace consilium::viewer
