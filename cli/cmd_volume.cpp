@@ -1,4 +1,5 @@
 #include "commands.h"
+#include "workspace_series.h"
 
 #include "consilium/decision/errors.h"
 #include "consilium/viewer/load.h"
@@ -8,20 +9,32 @@
 #include <iostream>
 
 namespace consilium::cli {
+namespace {
 
-// Loads one series completely and reports its geometry and value range.
-int cmd_volume(const Context& ctx, const Words& words) {
-    auto args = parse_args(words, {"--series"});
-    if (args.positional.empty())
-        throw UsageError("volume needs a PATH (workspace series arrive with DICOM import into the workspace)");
-    if (args.positional.size() > 1) throw UsageError("volume takes one file or folder");
-    const std::string& path = args.positional[0];
-    if (!std::filesystem::exists(path)) throw decision::NotFound(path + ": no such file or folder");
-    viewer::Volume v;
+viewer::Volume load(const std::filesystem::path& path, const std::optional<std::string>& series_uid) {
     try {
-        v = viewer::load_path(path, args.value("--series"));
+        return viewer::load_path(path, series_uid);
     } catch (const viewer::LoadError& e) {
         throw decision::InputError("", e.what());
+    }
+}
+
+}  // namespace
+
+// Loads one series completely and reports its geometry and value range: a file or folder (no
+// workspace needed), or with no PATH the workspace's series named by --series.
+int cmd_volume(const Context& ctx, const Words& words) {
+    auto args = parse_args(words, {"--series"});
+    if (args.positional.size() > 1) throw UsageError("volume takes one file or folder");
+    viewer::Volume v;
+    if (args.positional.empty()) {
+        auto uid = args.value("--series");
+        if (!uid) throw UsageError("volume needs a PATH, or --series UID for a series of the workspace");
+        v = load(open_workspace_series(ctx, *uid), *uid);
+    } else {
+        const std::string& path = args.positional[0];
+        if (!std::filesystem::exists(path)) throw decision::NotFound(path + ": no such file or folder");
+        v = load(path, args.value("--series"));
     }
     auto s = viewer::statistics(v);
     nlohmann::json out{{"series_uid", v.series_uid},

@@ -28,18 +28,21 @@ const char* kUsage =
     "  init [--demo]\n"
     "  user add NAME --role radiologist|physician|developer|admin    (password: first line of stdin)\n"
     "  user list\n"
-    "  import PATH...                                                (FHIR R4 JSON: Bundle, resource, NDJSON)\n"
+    "  import PATH...                                                (FHIR R4 JSON: Bundle, resource, NDJSON; DICOM files/folders)\n"
     "  patients\n"
     "  timeline PATIENT [--kind K]... [--from DATE] [--to DATE]\n"
     "  scan PATH                                                     (DICOM headers: studies, series, warnings)\n"
-    "  volume PATH [--series UID]                                    (loads one series or NIfTI/NRRD/MHA: geometry, values)\n"
+    "  volume [PATH] [--series UID]                                  (loads one series or NIfTI/NRRD/MHA: geometry, values;\n"
+    "                                                                 no PATH: the workspace's series UID)\n"
+    "  render PATH --view axial|coronal|sagittal|3d [--position X,Y,Z | --slice N] [--preset NAME | --window W --level L]\n"
+    "         [--overlay MASK] [--roi X,Y,Z,DX,DY,DZ]... [--marker X,Y,Z]... [--crosshair] [--size WxH] --out FILE.png\n"
     "  audit verify | audit log [--since ISO] [--user U] [--action A] | audit export --format fhir|syslog [--out FILE]\n"
     "environment: CONSILIUM_WORKSPACE, CONSILIUM_USER, CONSILIUM_PASSWORD\n";
 
 const std::map<std::string, int (*)(const Context&, const Words&)> kCommands = {
     {"init", cli::cmd_init},         {"user", cli::cmd_user},         {"import", cli::cmd_import},
     {"patients", cli::cmd_patients}, {"timeline", cli::cmd_timeline}, {"audit", cli::cmd_audit},
-    {"scan", cli::cmd_scan},         {"volume", cli::cmd_volume},
+    {"scan", cli::cmd_scan},         {"volume", cli::cmd_volume},     {"render", cli::cmd_render},
 };
 
 std::filesystem::path own_executable(const char* argv0) {

@@ -9,7 +9,7 @@ namespace consilium::decision {
 namespace {
 
 // Never edit a migration once released: add a new one.
-constexpr std::array<const char*, 3> kMigrations = {
+constexpr std::array<const char*, 4> kMigrations = {
     // 1: patients, the timeline, users and the audit trail.
     R"SQL(
 CREATE TABLE patient (
@@ -196,6 +196,12 @@ CREATE TABLE imaging_series (
   folder      TEXT,                     -- relative to the workspace
   geometry    TEXT                      -- JSON: dims, spacing, origin, direction, warnings
 );
+)SQL",
+
+    // 4: look-ups DICOM import makes: a PatientID against identifiers of any system, a study's series.
+    R"SQL(
+CREATE INDEX patient_identifier_by_value ON patient_identifier(value);
+CREATE INDEX imaging_series_by_study ON imaging_series(study_id);
 )SQL",
 };
 

@@ -71,6 +71,16 @@ std::optional<Patient> Patients::find_by_identifier(std::string_view system, std
     return one(db_.statement(sql.c_str()).bind(1, system).bind(2, value));
 }
 
+std::vector<Patient> Patients::find_by_identifier_value(std::string_view value) {
+    static const std::string sql =
+        std::string(kColumns) + "WHERE p.id IN (SELECT patient_id FROM patient_identifier WHERE value = ?1) ORDER BY p.id";
+    auto& s = db_.statement(sql.c_str()).bind(1, value);
+    std::vector<Patient> out;
+    while (s.step()) out.push_back(read_row(s));
+    s.reset();
+    return out;
+}
+
 std::int64_t Patients::insert(const Patient& p) {
     db_.statement(
            "INSERT INTO patient(mrn, family, given, name, birth_date, sex, source_ref, content_hash, resource_json, "

@@ -46,7 +46,7 @@ class SqliteStore final : public Store {
 public:
     SqliteStore(const std::filesystem::path& file, const SqliteOptions& options)
         : db_(file, options.create ? Database::Mode::create : Database::Mode::open_existing),
-          patients_(db_), timeline_(db_), users_(db_), audit_(db_) {
+          patients_(db_), timeline_(db_), imaging_(db_), users_(db_), audit_(db_) {
         // Refuse a file that is not a database before anything writes to it.
         try {
             db_.exec("SELECT count(*) FROM sqlite_master");
@@ -71,6 +71,7 @@ public:
     std::unique_ptr<Transaction> begin() override { return std::make_unique<SqliteTransaction>(db_, audit_); }
     PatientRepository& patients() override { return patients_; }
     TimelineRepository& timeline() override { return timeline_; }
+    ImagingRepository& imaging() override { return imaging_; }
     UserRepository& users() override { return users_; }
     AuditTrail& audit() override { return audit_; }
     int schema_version() override { return db_.user_version(); }
@@ -79,6 +80,7 @@ private:
     Database db_;
     Patients patients_;
     Timeline timeline_;
+    Imaging imaging_;
     Users users_;
     Audit audit_;
 };

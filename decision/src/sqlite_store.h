@@ -13,6 +13,7 @@ public:
     std::optional<Patient> find_by_mrn(std::string_view mrn) override;
     std::optional<Patient> find_by_source(std::string_view source_ref) override;
     std::optional<Patient> find_by_identifier(std::string_view system, std::string_view value) override;
+    std::vector<Patient> find_by_identifier_value(std::string_view value) override;
     std::int64_t insert(const Patient& patient) override;
     void update(const Patient& patient) override;
 private:
@@ -30,6 +31,22 @@ public:
     void replace(std::int64_t id, const TimelineEvent& event) override;
 private:
     void write_components(std::int64_t id, const TimelineEvent& event);
+    Database& db_;
+};
+
+class Imaging final : public ImagingRepository {
+public:
+    explicit Imaging(Database& db) : db_(db) {}
+    std::optional<ImagingStudy> find_study(std::string_view study_uid) override;
+    std::optional<ImagingStudy> find_study_by_id(std::int64_t id) override;
+    std::vector<ImagingStudy> studies_of(std::int64_t patient_id) override;
+    std::int64_t insert_study(const ImagingStudy& study) override;
+    void update_study(const ImagingStudy& study) override;
+    std::optional<ImagingSeries> find_series(std::string_view series_uid) override;
+    std::vector<ImagingSeries> series_of(std::int64_t study_id) override;
+    std::int64_t insert_series(const ImagingSeries& series) override;
+    void update_series(const ImagingSeries& series) override;
+private:
     Database& db_;
 };
 

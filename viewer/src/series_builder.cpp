@@ -158,7 +158,10 @@ void describe_volume(Series& s, std::vector<Candidate> images, const ScanResult&
             if (d > 1.5 * step) missing += static_cast<int>(std::lround(d / step)) - 1;
         std::string note = fmt("non-uniform slice spacing: %.3g to %.3g mm", smallest, largest);
         if (missing > 0) note += "; gap of about " + std::to_string(missing) + " missing slice(s)";
-        if (whole_multiples && missing > 0) {
+        // Only a few missing slices are filled: a sparse set of images (localizers, key images)
+        // is not turned into a mostly empty volume.
+        const bool few = images.size() >= 3 && missing <= static_cast<int>(images.size()) / 2;
+        if (whole_multiples && few && missing > 0) {
             const double first_pos = along(images.front(), n);
             for (std::size_t k = 0; k < images.size(); ++k)
                 s.slices[k].index = static_cast<int>(std::lround((along(images[k], n) - first_pos) / step));

@@ -1,8 +1,9 @@
 #pragma once
-// The clinical record behind interfaces: patients, timeline, users, audit trail. The workspace
+// The clinical record behind interfaces: patients, timeline, imaging index, users, audit trail. The workspace
 // default is SQLite (open_sqlite_store); a shared hospital deployment can implement the same
 // interfaces over PostgreSQL and forward the audit trail to an ATNA repository, unseen by callers.
 #include "consilium/decision/audit.h"
+#include "consilium/decision/imaging.h"
 #include "consilium/decision/patient.h"
 #include "consilium/decision/timeline.h"
 #include "consilium/decision/user.h"
@@ -25,6 +26,8 @@ public:
     virtual std::optional<Patient> find_by_mrn(std::string_view mrn) = 0;
     virtual std::optional<Patient> find_by_source(std::string_view source_ref) = 0;
     virtual std::optional<Patient> find_by_identifier(std::string_view system, std::string_view value) = 0;
+    // Every patient holding an identifier with this value, whatever its system (oldest first).
+    virtual std::vector<Patient> find_by_identifier_value(std::string_view value) = 0;
     virtual std::int64_t insert(const Patient& patient) = 0;  // returns the new id
     virtual void update(const Patient& patient) = 0;          // by id; replaces identifiers
 };
@@ -42,6 +45,21 @@ public:
     virtual std::optional<StoredEventIdentity> find_by_source(std::string_view source_ref) = 0;
     virtual std::int64_t insert(const TimelineEvent& event) = 0;
     virtual void replace(std::int64_t id, const TimelineEvent& event) = 0;
+};
+
+// DICOM studies and series in the workspace, found by their UIDs.
+class ImagingRepository {
+public:
+    virtual ~ImagingRepository() = default;
+    virtual std::optional<ImagingStudy> find_study(std::string_view study_uid) = 0;
+    virtual std::optional<ImagingStudy> find_study_by_id(std::int64_t id) = 0;
+    virtual std::vector<ImagingStudy> studies_of(std::int64_t patient_id) = 0;  // oldest first
+    virtual std::int64_t insert_study(const ImagingStudy& study) = 0;           // returns the new id
+    virtual void update_study(const ImagingStudy& study) = 0;                   // by id
+    virtual std::optional<ImagingSeries> find_series(std::string_view series_uid) = 0;
+    virtual std::vector<ImagingSeries> series_of(std::int64_t study_id) = 0;    // oldest first
+    virtual std::int64_t insert_series(const ImagingSeries& series) = 0;
+    virtual void update_series(const ImagingSeries& series) = 0;                // by id
 };
 
 class UserRepository {
@@ -79,6 +97,7 @@ public:
     virtual std::unique_ptr<Transaction> begin() = 0;
     virtual PatientRepository& patients() = 0;
     virtual TimelineRepository& timeline() = 0;
+    virtual ImagingRepository& imaging() = 0;
     virtual UserRepository& users() = 0;
     virtual AuditTrail& audit() = 0;
     virtual int schema_version() = 0;

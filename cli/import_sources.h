@@ -1,0 +1,24 @@
+#pragma once
+// What `import` was given, sorted per file: FHIR (*.json, *.ndjson) for the FHIR importer,
+// everything else scanned as DICOM (headers only) and turned into the plain study records the
+// decision library imports. This is where viewer/ and decision/ meet for DICOM import.
+#include "consilium/decision/dicom_import.h"
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace consilium::cli {
+
+struct ImportSources {
+    std::vector<std::filesystem::path> fhir_files;
+    std::vector<decision::DicomStudyInput> dicom_studies;
+    std::vector<decision::DicomSkip> unreadable;  // files that are neither FHIR nor usable DICOM
+};
+
+bool is_fhir_file_name(const std::filesystem::path& path);
+
+// Throws InputError for a path that does not exist, or holds neither FHIR nor DICOM data.
+ImportSources gather_import_sources(const std::vector<std::string>& paths);
+
+}  // namespace consilium::cli
