@@ -3,6 +3,7 @@
 #include "consilium/decision/errors.h"
 #include "consilium/viewer/load.h"
 #include "consilium/viewer/scene.h"
+#include "workspace_series.h"
 
 #include <nlohmann/json.hpp>
 
@@ -44,7 +45,9 @@ int cmd_render(const Context& ctx, const Words& words) {
     auto args = parse_args(words, {"--series", "--view", "--position", "--slice", "--preset", "--window", "--level", "--overlay",
                                    "--size", "--out", "--roi", "--marker"},
                            {"--crosshair", "--no-letters"});
-    if (args.positional.size() != 1) throw UsageError("render needs one PATH (workspace series arrive with DICOM import)");
+    if (args.positional.size() > 1) throw UsageError("render takes one PATH");
+    if (args.positional.empty() && !args.value("--series"))
+        throw UsageError("render needs a PATH, or --series UID for a series of the workspace");
     auto view_name = args.value("--view");
     if (!view_name) throw UsageError("render needs --view axial|coronal|sagittal|3d");
     auto view = viewer::view_from_string(*view_name);
@@ -68,7 +71,9 @@ int cmd_render(const Context& ctx, const Words& words) {
     if (args.value("--window").has_value() != args.value("--level").has_value())
         throw UsageError("--window and --level go together");
 
-    const std::string& path = args.positional[0];
+    // A PATH needs no workspace; a workspace series needs a login and is audited as viewed.
+    const std::string path = args.positional.empty() ? open_workspace_series(ctx, *args.value("--series")).string()
+                                                     : args.positional[0];
     if (!std::filesystem::exists(path)) throw decision::NotFound(path + ": no such file or folder");
     auto volume = std::make_shared<viewer::Volume>(load_or_fail(path, args.value("--series")));
     viewer::ViewState state = viewer::initial_state(*volume);

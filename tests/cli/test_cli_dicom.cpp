@@ -289,3 +289,26 @@ BOOST_AUTO_TEST_CASE(shared_ct_head_phantom_imports_once_and_loads_from_the_work
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_CASE(demo_workspace_holds_a_ct_for_the_patient_with_imaging) {
+    ScratchDir dir("cli");
+    Cli cli(dir.path());
+    REQUIRE_EXIT(cli.run({"init", "--demo"}), 0);
+    auto patients = cli.json_of({"patients"}, "radiologist", "radiologist");
+    int with_study = 0;
+    for (const auto& p : patients)
+        if (p.at("studies").get<int>() == 1) {
+            ++with_study;
+            BOOST_CHECK_EQUAL(p.at("name"), "Louis Erdman");
+        }
+    BOOST_CHECK_EQUAL(with_study, 1);
+    // The series is found in the workspace's own copy and loads as a chest CT.
+    auto scan = cli.json_of({"scan", (cli.workspace / "images").string()}, "", "");
+    const auto uid = scan.at("studies").at(0).at("series").at(0).at("series_uid").get<std::string>();
+    auto v = cli.json_of({"volume", "--series", uid}, "radiologist", "radiologist");
+    BOOST_CHECK_EQUAL(v.at("dims").dump(), "[256,256,120]");
+    BOOST_CHECK_EQUAL(v.at("modality"), "CT");
+    BOOST_CHECK(v.at("min").get<double>() < -900);   // air
+    BOOST_CHECK(v.at("max").get<double>() > 900);    // spine
+    CHECK_EXIT(cli.run({"audit", "verify"}), 0);
+}
