@@ -36,6 +36,10 @@ const char* kUsage =
     "                                                                 no PATH: the workspace's series UID)\n"
     "  render PATH --view axial|coronal|sagittal|3d [--position X,Y,Z | --slice N] [--preset NAME | --window W --level L]\n"
     "         [--overlay MASK] [--roi X,Y,Z,DX,DY,DZ]... [--marker X,Y,Z]... [--crosshair] [--size WxH] --out FILE.png\n"
+    "  suggestions PATIENT [--status proposed|accepted|modified|rejected]\n"
+    "  review SUGGESTION accept | reject --reason TEXT | modify --reason TEXT [--concept SYSTEM|CODE|DISPLAY] [--note TEXT]\n"
+    "         (with reject/modify, --reason-code clinically_incorrect|not_applicable|insufficient_evidence|already_known|other\n"
+    "          may stand for or accompany --reason)\n"
     "  audit verify | audit log [--since ISO] [--user U] [--action A] | audit export --format fhir|syslog [--out FILE]\n"
     "environment: CONSILIUM_WORKSPACE, CONSILIUM_USER, CONSILIUM_PASSWORD\n";
 
@@ -43,6 +47,7 @@ const std::map<std::string, int (*)(const Context&, const Words&)> kCommands = {
     {"init", cli::cmd_init},         {"user", cli::cmd_user},         {"import", cli::cmd_import},
     {"patients", cli::cmd_patients}, {"timeline", cli::cmd_timeline}, {"audit", cli::cmd_audit},
     {"scan", cli::cmd_scan},         {"volume", cli::cmd_volume},     {"render", cli::cmd_render},
+    {"suggestions", cli::cmd_suggestions}, {"review", cli::cmd_review},
 };
 
 std::filesystem::path own_executable(const char* argv0) {

@@ -46,7 +46,7 @@ class SqliteStore final : public Store {
 public:
     SqliteStore(const std::filesystem::path& file, const SqliteOptions& options)
         : db_(file, options.create ? Database::Mode::create : Database::Mode::open_existing),
-          patients_(db_), timeline_(db_), imaging_(db_), users_(db_), audit_(db_) {
+          patients_(db_), timeline_(db_), imaging_(db_), suggestions_(db_), users_(db_), audit_(db_) {
         // Refuse a file that is not a database before anything writes to it.
         try {
             db_.exec("SELECT count(*) FROM sqlite_master");
@@ -72,6 +72,7 @@ public:
     PatientRepository& patients() override { return patients_; }
     TimelineRepository& timeline() override { return timeline_; }
     ImagingRepository& imaging() override { return imaging_; }
+    SuggestionRepository& suggestions() override { return suggestions_; }
     UserRepository& users() override { return users_; }
     AuditTrail& audit() override { return audit_; }
     int schema_version() override { return db_.user_version(); }
@@ -81,6 +82,7 @@ private:
     Patients patients_;
     Timeline timeline_;
     Imaging imaging_;
+    Suggestions suggestions_;
     Users users_;
     Audit audit_;
 };

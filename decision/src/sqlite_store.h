@@ -50,6 +50,23 @@ private:
     Database& db_;
 };
 
+class Suggestions final : public SuggestionRepository {
+public:
+    explicit Suggestions(Database& db) : db_(db) {}
+    std::int64_t start_run(const PluginRun& run) override;
+    void finish_run(std::int64_t run_id, RunStatus status, const std::optional<std::string>& reason,
+                    std::int64_t duration_ms, const std::optional<std::string>& outputs_hash) override;
+    std::optional<PluginRun> find_run(std::int64_t run_id) override;
+    std::int64_t add_suggestion(const Suggestion& suggestion) override;
+    std::vector<Suggestion> list_for_patient(std::int64_t patient_id, std::optional<ReviewStatus> status) override;
+    std::optional<Suggestion> find(std::int64_t id) override;
+    void record_review(std::int64_t suggestion_id, const ReviewDecision& decision, const std::string& user_name,
+                       const std::string& role, const std::string& decided_at) override;
+    std::vector<PluginVersionStats> stats(std::string_view plugin_id) override;
+private:
+    Database& db_;
+};
+
 class Users final : public UserRepository {
 public:
     explicit Users(Database& db) : db_(db) {}

@@ -26,6 +26,13 @@ std::vector<TimelineEvent> Timeline::events(std::int64_t patient_id, const Timel
         "ORDER BY start_time, id");
     s.bind(1, patient_id).bind(2, kind_mask).bind(3, filter.from).bind(4, to).bind(5, filter.with_resource_json ? 1 : 0);
     std::vector<TimelineEvent> out;
+    {
+        // Sized once: growing a vector of events moves every event already read, each time.
+        auto& count = db_.statement("SELECT count(*) FROM timeline_event WHERE patient_id = ?1");
+        count.bind(1, patient_id);
+        if (count.step()) out.reserve(static_cast<std::size_t>(count.int64(0)));
+        count.reset();
+    }
     std::int64_t min_id = INT64_MAX, max_id = 0;
     while (s.step()) {
         TimelineEvent e;

@@ -1,10 +1,11 @@
 #pragma once
-// The clinical record behind interfaces: patients, timeline, imaging index, users, audit trail. The workspace
+// The clinical record behind interfaces: patients, timeline, imaging index, suggestions, users, audit trail. The workspace
 // default is SQLite (open_sqlite_store); a shared hospital deployment can implement the same
 // interfaces over PostgreSQL and forward the audit trail to an ATNA repository, unseen by callers.
 #include "consilium/decision/audit.h"
 #include "consilium/decision/imaging.h"
 #include "consilium/decision/patient.h"
+#include "consilium/decision/suggestion.h"
 #include "consilium/decision/timeline.h"
 #include "consilium/decision/user.h"
 
@@ -62,6 +63,25 @@ public:
     virtual void update_series(const ImagingSeries& series) = 0;                // by id
 };
 
+// Plugin runs, the suggestions they produced, and the clinicians' reviews of them.
+class SuggestionRepository {
+public:
+    virtual ~SuggestionRepository() = default;
+    virtual std::int64_t start_run(const PluginRun& run) = 0;  // returns the new id
+    virtual void finish_run(std::int64_t run_id, RunStatus status, const std::optional<std::string>& reason,
+                            std::int64_t duration_ms, const std::optional<std::string>& outputs_hash) = 0;
+    virtual std::optional<PluginRun> find_run(std::int64_t run_id) = 0;
+    // Only within a recorded run (NotFound otherwise); provenance and, when 0, the patient come from the run.
+    virtual std::int64_t add_suggestion(const Suggestion& suggestion) = 0;
+    virtual std::vector<Suggestion> list_for_patient(std::int64_t patient_id,
+                                                     std::optional<ReviewStatus> status = std::nullopt) = 0;  // oldest first
+    virtual std::optional<Suggestion> find(std::int64_t id) = 0;
+    // Stores the decision only; review() (review.h) adds the checks, timeline event and audit entry.
+    virtual void record_review(std::int64_t suggestion_id, const ReviewDecision& decision, const std::string& user_name,
+                               const std::string& role, const std::string& decided_at) = 0;
+    virtual std::vector<PluginVersionStats> stats(std::string_view plugin_id) = 0;  // versions in order of first use
+};
+
 class UserRepository {
 public:
     virtual ~UserRepository() = default;
@@ -98,6 +118,7 @@ public:
     virtual PatientRepository& patients() = 0;
     virtual TimelineRepository& timeline() = 0;
     virtual ImagingRepository& imaging() = 0;
+    virtual SuggestionRepository& suggestions() = 0;
     virtual UserRepository& users() = 0;
     virtual AuditTrail& audit() = 0;
     virtual int schema_version() = 0;

@@ -1,0 +1,93 @@
+#pragma once
+// What AI plugins propose and what clinicians decide about it: plain data, no plugin code. A
+// suggestion carries its provenance (plugin id + version, model version, hash of the inputs) so
+// a decision can always be traced back to the exact model and data that produced it.
+#include "consilium/decision/timeline.h"
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace consilium::decision {
+
+enum class RunStatus { running, succeeded, failed, timeout, crashed, invalid_output, rejected, cancelled };
+enum class SuggestionKind { finding, diagnosis, treatment, risk };
+enum class ReviewStatus { proposed, accepted, modified, rejected };
+// The coded reasons a clinician gives for modifying or rejecting (model monitoring counts them).
+enum class ReasonCode { clinically_incorrect, not_applicable, insufficient_evidence, already_known, other };
+
+std::string_view to_string(RunStatus status);
+std::string_view to_string(SuggestionKind kind);
+std::string_view to_string(ReviewStatus status);
+std::string_view to_string(ReasonCode code);
+std::optional<RunStatus> run_status_from_string(std::string_view text);
+std::optional<SuggestionKind> suggestion_kind_from_string(std::string_view text);
+std::optional<ReviewStatus> review_status_from_string(std::string_view text);
+std::optional<ReasonCode> reason_code_from_string(std::string_view text);
+
+// One execution of a plugin, recorded whether it succeeded or not.
+struct PluginRun {
+    std::int64_t id = 0;
+    std::string plugin_id;
+    std::string plugin_version;
+    std::optional<std::string> model_version;
+    std::optional<std::int64_t> patient_id;
+    std::optional<std::string> series_uid;
+    std::string user_name;
+    std::string started_at;  // UTC ISO-8601; set by start_run when empty
+    std::optional<std::int64_t> duration_ms;
+    RunStatus status = RunStatus::running;
+    std::optional<std::string> reason;  // why it failed, in words
+    std::optional<std::string> inputs_hash;
+    std::optional<std::string> outputs_hash;
+};
+
+struct Suggestion {
+    std::int64_t id = 0;
+    std::int64_t run_id = 0;
+    std::int64_t patient_id = 0;
+    SuggestionKind kind = SuggestionKind::finding;
+    Coding coding;
+    std::optional<double> confidence;  // 0..1, none where it has no meaning
+    std::optional<double> score;       // risk scores; a lower bound when !complete
+    std::optional<std::string> band;
+    bool complete = true;              // false: computed from only some of its inputs
+    std::string summary;
+    std::string rationale;
+    std::string evidence_json = "[]";  // the plugin's evidence array, as validated by the host
+    // Provenance: copied from the run by add_suggestion, so it cannot disagree with it.
+    std::string plugin_id;
+    std::string plugin_version;
+    std::optional<std::string> model_version;
+    std::optional<std::string> inputs_hash;
+    std::string created_at;
+    // The review, when there is one.
+    ReviewStatus status = ReviewStatus::proposed;
+    std::optional<std::string> reviewed_by;
+    std::optional<std::string> reviewed_at;
+    std::optional<ReasonCode> reason_code;
+    std::optional<std::string> reason_text;
+    std::optional<Coding> modified_concept;
+    std::optional<std::string> note;
+};
+
+// A clinician's decision on one suggestion.
+struct ReviewDecision {
+    ReviewStatus decision = ReviewStatus::accepted;  // accepted | modified | rejected
+    std::optional<ReasonCode> reason_code;
+    std::string reason_text;
+    std::optional<Coding> modified_concept;  // modify: what the clinician holds instead
+    std::string note;
+};
+
+// Model monitoring: how one version of a plugin fared with clinicians.
+struct PluginVersionStats {
+    std::string plugin_version;
+    std::int64_t proposed = 0, accepted = 0, modified = 0, rejected = 0;
+    // Reason code -> count over modified and rejected; a reason given only as text counts as "uncoded".
+    std::map<std::string, std::int64_t> reasons;
+};
+
+}  // namespace consilium::decision
