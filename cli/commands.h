@@ -23,6 +23,7 @@ int cmd_volume(const Context& ctx, const Words& words);
 int cmd_render(const Context& ctx, const Words& words);
 int cmd_suggestions(const Context& ctx, const Words& words);
 int cmd_review(const Context& ctx, const Words& words);
+int cmd_plugins(const Context& ctx, const Words& words);
 
 // Shared by init --demo: imports FHIR files as `session`, printing nothing.
 decision::ImportSummary import_fhir_paths(decision::Store& store, const decision::Session& session,

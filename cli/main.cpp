@@ -40,14 +40,16 @@ const char* kUsage =
     "  review SUGGESTION accept | reject --reason TEXT | modify --reason TEXT [--concept SYSTEM|CODE|DISPLAY] [--note TEXT]\n"
     "         (with reject/modify, --reason-code clinically_incorrect|not_applicable|insufficient_evidence|already_known|other\n"
     "          may stand for or accompany --reason)\n"
+    "  plugins list | plugins info ID | plugins enable ID | plugins disable ID [--reason TEXT]\n"
     "  audit verify | audit log [--since ISO] [--user U] [--action A] | audit export --format fhir|syslog [--out FILE]\n"
-    "environment: CONSILIUM_WORKSPACE, CONSILIUM_USER, CONSILIUM_PASSWORD\n";
+    "environment: CONSILIUM_WORKSPACE, CONSILIUM_USER, CONSILIUM_PASSWORD, CONSILIUM_PLUGIN_PATH\n";
 
 const std::map<std::string, int (*)(const Context&, const Words&)> kCommands = {
     {"init", cli::cmd_init},         {"user", cli::cmd_user},         {"import", cli::cmd_import},
     {"patients", cli::cmd_patients}, {"timeline", cli::cmd_timeline}, {"audit", cli::cmd_audit},
     {"scan", cli::cmd_scan},         {"volume", cli::cmd_volume},     {"render", cli::cmd_render},
     {"suggestions", cli::cmd_suggestions}, {"review", cli::cmd_review},
+    {"plugins", cli::cmd_plugins},
 };
 
 std::filesystem::path own_executable(const char* argv0) {

@@ -1,5 +1,6 @@
 # The dependency arrows of DESIGN.md, checked on the sources (run with cmake -P):
-# only gui/ includes wx; decision/ never includes viewer/ or VTK/ITK; viewer/ never includes decision/.
+# only gui/ includes wx; decision/ never includes viewer/, VTK/ITK or the plugin host; plugins/host never
+# includes viewer/ or VTK/ITK; viewer/ never includes decision/.
 file(GLOB_RECURSE sources RELATIVE ${SOURCE_DIR}
   ${SOURCE_DIR}/*.h ${SOURCE_DIR}/*.hpp ${SOURCE_DIR}/*.c ${SOURCE_DIR}/*.cpp ${SOURCE_DIR}/*.cxx)
 set(problems "")
@@ -14,6 +15,12 @@ foreach(f IN LISTS sources)
     endif()
     if(f MATCHES "^decision/" AND line MATCHES "[<\"](consilium/viewer/|vtk[A-Z]|itk[A-Z]|gdcm)")
       string(APPEND problems "  ${f}: decision/ includes images code: ${line}\n")
+    endif()
+    if(f MATCHES "^decision/" AND line MATCHES "[<\"]consilium/plugins/")
+      string(APPEND problems "  ${f}: decision/ includes plugin host code: ${line}\n")
+    endif()
+    if(f MATCHES "^plugins/host/" AND line MATCHES "[<\"](consilium/viewer/|vtk[A-Z]|itk[A-Z]|gdcm)")
+      string(APPEND problems "  ${f}: plugins/host includes images code: ${line}\n")
     endif()
     if(f MATCHES "^viewer/" AND line MATCHES "[<\"]consilium/decision/")
       string(APPEND problems "  ${f}: viewer/ includes decision/: ${line}\n")

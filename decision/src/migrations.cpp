@@ -9,7 +9,7 @@ namespace consilium::decision {
 namespace {
 
 // Never edit a migration once released: add a new one.
-constexpr std::array<const char*, 4> kMigrations = {
+constexpr std::array<const char*, 5> kMigrations = {
     // 1: patients, the timeline, users and the audit trail.
     R"SQL(
 CREATE TABLE patient (
@@ -202,6 +202,19 @@ CREATE TABLE imaging_series (
     R"SQL(
 CREATE INDEX patient_identifier_by_value ON patient_identifier(value);
 CREATE INDEX imaging_series_by_study ON imaging_series(study_id);
+)SQL",
+
+    // 5: whether each plugin may run (a row only once a plugin was enabled, disabled or failed).
+    R"SQL(
+CREATE TABLE plugin_state (
+  plugin_id         TEXT PRIMARY KEY,
+  enabled           INTEGER NOT NULL DEFAULT 1 CHECK (enabled IN (0, 1)),
+  quarantined       INTEGER NOT NULL DEFAULT 0 CHECK (quarantined IN (0, 1)),
+  failures_in_a_row INTEGER NOT NULL DEFAULT 0 CHECK (failures_in_a_row >= 0),
+  reason            TEXT,
+  changed_by        TEXT,
+  changed_at        TEXT
+);
 )SQL",
 };
 

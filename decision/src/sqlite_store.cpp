@@ -46,7 +46,7 @@ class SqliteStore final : public Store {
 public:
     SqliteStore(const std::filesystem::path& file, const SqliteOptions& options)
         : db_(file, options.create ? Database::Mode::create : Database::Mode::open_existing),
-          patients_(db_), timeline_(db_), imaging_(db_), suggestions_(db_), users_(db_), audit_(db_) {
+          patients_(db_), timeline_(db_), imaging_(db_), suggestions_(db_), plugin_states_(db_), users_(db_), audit_(db_) {
         // Refuse a file that is not a database before anything writes to it.
         try {
             db_.exec("SELECT count(*) FROM sqlite_master");
@@ -74,6 +74,7 @@ public:
     ImagingRepository& imaging() override { return imaging_; }
     SuggestionRepository& suggestions() override { return suggestions_; }
     UserRepository& users() override { return users_; }
+    PluginStateRepository& plugin_states() override { return plugin_states_; }
     AuditTrail& audit() override { return audit_; }
     int schema_version() override { return db_.user_version(); }
 
@@ -83,6 +84,7 @@ private:
     Timeline timeline_;
     Imaging imaging_;
     Suggestions suggestions_;
+    PluginStates plugin_states_;
     Users users_;
     Audit audit_;
 };

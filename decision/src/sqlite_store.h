@@ -67,6 +67,16 @@ private:
     Database& db_;
 };
 
+class PluginStates final : public PluginStateRepository {
+public:
+    explicit PluginStates(Database& db) : db_(db) {}
+    std::optional<PluginState> find(std::string_view plugin_id) override;
+    std::vector<PluginState> list() override;
+    void put(const PluginState& state) override;
+private:
+    Database& db_;
+};
+
 class Users final : public UserRepository {
 public:
     explicit Users(Database& db) : db_(db) {}

@@ -1,10 +1,11 @@
 #pragma once
-// The clinical record behind interfaces: patients, timeline, imaging index, suggestions, users, audit trail. The workspace
+// The clinical record behind interfaces: patients, timeline, imaging index, suggestions, plugin states, users, audit trail. The workspace
 // default is SQLite (open_sqlite_store); a shared hospital deployment can implement the same
 // interfaces over PostgreSQL and forward the audit trail to an ATNA repository, unseen by callers.
 #include "consilium/decision/audit.h"
 #include "consilium/decision/imaging.h"
 #include "consilium/decision/patient.h"
+#include "consilium/decision/plugin_state_record.h"
 #include "consilium/decision/suggestion.h"
 #include "consilium/decision/timeline.h"
 #include "consilium/decision/user.h"
@@ -82,6 +83,15 @@ public:
     virtual std::vector<PluginVersionStats> stats(std::string_view plugin_id) = 0;  // versions in order of first use
 };
 
+// Enable/disable/quarantine state per plugin id (rows exist only for plugins ever changed).
+class PluginStateRepository {
+public:
+    virtual ~PluginStateRepository() = default;
+    virtual std::optional<PluginState> find(std::string_view plugin_id) = 0;
+    virtual std::vector<PluginState> list() = 0;  // by plugin id
+    virtual void put(const PluginState& state) = 0;  // insert or replace
+};
+
 class UserRepository {
 public:
     virtual ~UserRepository() = default;
@@ -120,6 +130,7 @@ public:
     virtual ImagingRepository& imaging() = 0;
     virtual SuggestionRepository& suggestions() = 0;
     virtual UserRepository& users() = 0;
+    virtual PluginStateRepository& plugin_states() = 0;
     virtual AuditTrail& audit() = 0;
     virtual int schema_version() = 0;
 };

@@ -1,0 +1,132 @@
+// `plugins list/info/enable/disable` through the real consilium-cli, with CONSILIUM_PLUGIN_PATH
+// pointing at plugin folders written by the test (one good plugin, one with a broken manifest).
+#include "cli_harness.h"
+
+#include <boost/test/unit_test.hpp>
+
+namespace {
+
+using namespace consilium::test::clitest;
+
+const char* kGood = R"({"id":"org.example.good","name":"Good plugin","version":"1.0.0","kind":"command",
+  "command":["python3","run.py"],"inputs":{"volume":false,"modalities":[],"timeline":true},
+  "outputs":["risk"],"limits":{"timeout_s":30},"vendor":"Example Org",
+  "model":{"version":"m-1","intended_use":"testing","training_data":"none","performance":"n/a",
+           "limitations":"none","references":["ref"]}})";
+const char* kBroken = R"({"id":"org.example.broken","name":"Broken","version":"1.0.0","kind":"native",
+  "library":"libbroken.so","outputs":["risk"],"model":{"version":"m-1"}})";
+
+struct WithPlugins : Team {
+    fs::path plugins = dir / "plugin-path";
+    WithPlugins() {
+        write("plugin-path/good/plugin.json", kGood);
+        write("plugin-path/broken/plugin.json", kBroken);
+    }
+    RunResult as_p(const std::string& user, std::vector<std::string> args) const {
+        std::vector<std::string> argv{cli_binary(), "--workspace", cli.workspace.string(), "--user", user};
+        argv.insert(argv.end(), args.begin(), args.end());
+        auto env = cli.env(user + "-pw");
+        env["CONSILIUM_PLUGIN_PATH"] = plugins.string();
+        return consilium::test::run_program(argv, env, "", kUnsetEnv);
+    }
+    json json_p(const std::string& user, std::vector<std::string> args) const {
+        args.insert(args.begin(), "--json");
+        auto r = as_p(user, args);
+        BOOST_REQUIRE_MESSAGE(r.exit_code == 0, joined(args) << " as " << user << ": " << shown(r));
+        return parse_json(r.out, joined(args));
+    }
+    json entry(const json& list, const std::string& id) const {
+        for (const auto& p : list)
+            if (p.at("id") == id) return p;
+        BOOST_FAIL("plugin " << id << " not listed: " << list.dump());
+        return {};
+    }
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(cli_plugins)
+
+BOOST_FIXTURE_TEST_CASE(list_shows_good_and_broken_plugins, WithPlugins) {
+    auto list = json_p("doc", {"plugins", "list"});
+    auto good = entry(list, "org.example.good");
+    BOOST_TEST(good.at("name") == "Good plugin");
+    BOOST_TEST(good.at("version") == "1.0.0");
+    BOOST_TEST(good.at("kind") == "command");
+    BOOST_TEST(good.at("enabled") == true);
+    BOOST_TEST(good.at("available") == true);
+    BOOST_TEST(good.at("reason").is_null());
+    BOOST_TEST(good.at("path").get<std::string>().find("plugin-path/good") != std::string::npos);
+
+    auto broken = entry(list, "org.example.broken");
+    BOOST_TEST(broken.at("available") == false);
+    const auto reason = broken.at("reason").get<std::string>();
+    CHECK_CONTAINS(reason, "'model.intended_use'");
+
+    auto text = as_p("dev", {"plugins", "list"});  // human text too
+    CHECK_EXIT(text, 0);
+    CHECK_CONTAINS(text.out, "org.example.broken");
+}
+
+BOOST_FIXTURE_TEST_CASE(info_shows_the_manifest_with_defaults, WithPlugins) {
+    auto info = json_p("doc", {"plugins", "info", "org.example.good"});
+    BOOST_TEST(info.at("inputs").at("volume") == false);
+    BOOST_TEST(info.at("inputs").at("timeline") == true);
+    BOOST_TEST(info.at("limits").at("timeout_s") == 30);
+    BOOST_TEST(info.at("limits").at("memory_mb") == 2048);
+    BOOST_TEST(info.at("model").at("intended_use") == "testing");
+    BOOST_TEST(info.at("vendor") == "Example Org");
+    BOOST_TEST(info.at("enabled") == true);
+    BOOST_TEST(info.at("available") == true);
+    BOOST_TEST(info.contains("path"));
+
+    CHECK_EXIT(as_p("doc", {"plugins", "info", "org.example.nothing"}), 4);
+    CHECK_EXIT(as_p("doc", {"plugins", "enable", "org.example.nothing"}), 3);  // a physician may not
+    CHECK_EXIT(as_p("dev", {"plugins", "enable", "org.example.nothing"}), 4);
+    CHECK_EXIT(as_p("dev", {"plugins", "frobnicate"}), 2);
+}
+
+BOOST_FIXTURE_TEST_CASE(developer_disables_and_enables_audited, WithPlugins) {
+    auto r = as_p("dev", {"plugins", "disable", "org.example.good", "--reason", "drift seen in monitoring"});
+    REQUIRE_EXIT(r, 0);
+    auto good = entry(json_p("doc", {"plugins", "list"}), "org.example.good");
+    BOOST_TEST(good.at("enabled") == false);
+    BOOST_TEST(json_p("doc", {"plugins", "info", "org.example.good"}).at("enabled") == false);
+
+    REQUIRE_EXIT(as_p("admin", {"plugins", "enable", "org.example.good"}), 0);
+    BOOST_TEST(entry(json_p("doc", {"plugins", "list"}), "org.example.good").at("enabled") == true);
+
+    auto log = audit_log();
+    auto actions = actions_of(log);
+    BOOST_TEST(has(actions, "plugin.disable"));
+    BOOST_TEST(has(actions, "plugin.enable"));
+    for (const auto& e : log)
+        if (e.at("action") == "plugin.disable") {
+            BOOST_TEST(e.at("user") == "dev");
+            BOOST_TEST(e.at("object_id") == "org.example.good");
+            CHECK_CONTAINS(e.at("details").dump(), "drift seen in monitoring");
+        }
+    CHECK_EXIT(cli.run({"audit", "verify"}), 0);
+}
+
+BOOST_FIXTURE_TEST_CASE(enabling_lifts_a_quarantine, WithPlugins) {
+    sqlite(cli.db(), "INSERT INTO plugin_state(plugin_id, enabled, quarantined, failures_in_a_row, reason) "
+                     "VALUES ('org.example.good', 0, 1, 3, 'failed 3 times in a row')");
+    auto good = entry(json_p("doc", {"plugins", "list"}), "org.example.good");
+    BOOST_TEST(good.at("available") == false);
+    CHECK_CONTAINS(good.at("reason").get<std::string>(), "quarantined");
+    REQUIRE_EXIT(as_p("dev", {"plugins", "enable", "org.example.good"}), 0);
+    good = entry(json_p("doc", {"plugins", "list"}), "org.example.good");
+    BOOST_TEST(good.at("available") == true);
+    BOOST_TEST(good.at("enabled") == true);
+    BOOST_TEST(sqlite_value(cli.db(), "SELECT quarantined || failures_in_a_row FROM plugin_state") == "00");
+}
+
+BOOST_FIXTURE_TEST_CASE(physician_may_not_enable_or_disable, WithPlugins) {
+    CHECK_EXIT(as_p("doc", {"plugins", "disable", "org.example.good"}), 3);
+    CHECK_EXIT(as_p("doc", {"plugins", "enable", "org.example.good"}), 3);
+    BOOST_TEST(entry(json_p("doc", {"plugins", "list"}), "org.example.good").at("enabled") == true);
+    BOOST_TEST(!has(actions_of(audit_log()), "plugin.disable"));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
