@@ -1,14 +1,20 @@
-// `plugins list | info ID | enable ID | disable ID [--reason TEXT]`: the plugins found along the
-// search path (PLUGINS.md), their manifests, and whether they may run. Reads manifests only;
-// no plugin code runs here.
+// `plugins list | info ID | run ID --patient P [--series UID] [--timeout S] | enable ID | disable ID [--reason TEXT]`:
+// the plugins found along the search path (PLUGINS.md), their manifests, and whether they may run. Reads manifests;
+// no plugin code runs here except through `run`, which runs it out of process (plugins/host/run.h).
 #include "commands.h"
 
 #include "consilium/decision/errors.h"
 #include "consilium/decision/plugin_state.h"
+#include "consilium/decision/patient_lookup.h"
 #include "consilium/plugins/discovery.h"
+#include "consilium/plugins/run.h"
+#include "consilium/viewer/load.h"
+#include "workspace_series.h"
 
 #include <nlohmann/json.hpp>
 
+#include <chrono>
+#include <cstring>
 #include <iostream>
 
 namespace consilium::cli {
@@ -132,18 +138,86 @@ int set_enabled(const Context& ctx, const Args& args, bool enabled) {
     return 0;
 }
 
+// `plugins run ID --patient PATIENT [--series UID] [--timeout S]`: out of process; exit 0 only
+// for a succeeded run, 2 for any other (a refused one included).
+int run(const Context& ctx, const Args& args) {
+    const auto& id = args.at(1, "the plugin id: plugins run ID --patient PATIENT");
+    if (args.positional.size() > 2) throw UsageError("plugins run takes one plugin id");
+    auto who = args.value("--patient");
+    if (!who) throw UsageError("plugins run needs --patient PATIENT");
+    std::optional<std::chrono::milliseconds> timeout;
+    if (auto t = args.value("--timeout")) {
+        char* end = nullptr;
+        const double seconds = std::strtod(t->c_str(), &end);
+        if (end == t->c_str() || *end || !(seconds > 0)) throw UsageError("--timeout takes a number of seconds > 0");
+        timeout = std::chrono::milliseconds(static_cast<std::int64_t>(seconds * 1000));
+    }
+    // The series first: open_workspace_series checks the login and audits the viewing itself.
+    std::optional<viewer::Volume> volume;
+    if (auto uid = args.value("--series")) {
+        auto folder = open_workspace_series(ctx, *uid);
+        try {
+            volume = viewer::load_path(folder, *uid);
+        } catch (const viewer::LoadError& e) {
+            throw InputError("", e.what());
+        }
+        if (volume->voxels->descriptor() < 0) {  // not in shared memory: one copy into a memfd
+            auto shared = viewer::make_shared_buffer(volume->voxels->size());
+            std::memcpy(shared->data(), volume->voxels->data(), volume->voxels->size());
+            volume->voxels = shared;
+        }
+    }
+    auto ws = ctx.open_workspace();
+    auto session = ctx.login(ws.store());
+    require(session, Permission::run_plugins);
+    auto patient = find_patient(ws.store(), *who);
+    auto all = listing(ws, ctx);
+    const auto& l = find_plugin(all, id);
+    std::optional<plugins::VolumeInput> input;
+    if (volume) {
+        plugins::VolumeInput v;
+        v.dims = volume->dims;
+        v.spacing_mm = volume->spacing_mm;
+        v.origin_lps = {volume->origin_lps[0], volume->origin_lps[1], volume->origin_lps[2]};
+        v.direction = volume->direction;
+        v.float32 = volume->pixel_type == viewer::PixelType::float32;
+        v.fd = volume->voxels->descriptor();
+        v.bytes = volume->voxels->size();
+        v.modality = volume->modality;
+        v.series_uid = volume->series_uid;
+        input = v;
+    }
+    plugins::RunOptions options;
+    options.timeout = timeout;
+    auto r = plugins::run_plugin(ws.store(), session, l.found, patient.id, input, options);
+    if (ctx.json || args.flag("--json")) {
+        ctx.print_json(json{{"run_id", r.run_id},
+                            {"status", std::string(to_string(r.status))},
+                            {"reason", nullable(r.reason)},
+                            {"duration_ms", r.duration_ms},
+                            {"suggestions", r.suggestions}});
+    } else {
+        std::cout << "run " << r.run_id << ": " << to_string(r.status) << (r.reason.empty() ? "" : " - " + r.reason) << " ("
+                  << r.duration_ms << " ms, " << r.suggestions.size() << " suggestions)\n";
+    }
+    return r.status == RunStatus::succeeded ? 0 : 2;
+}
+
 }  // namespace
 
 int cmd_plugins(const Context& ctx, const Words& words) {
-    auto args = parse_args(words, {"--reason"}, {"--json"});
-    const auto& verb = args.at(0, "what to do: plugins list | info ID | enable ID | disable ID [--reason TEXT]");
+    auto args = parse_args(words, {"--reason", "--patient", "--series", "--timeout"}, {"--json"});
+    const auto& verb = args.at(0, "what to do: plugins list | info ID | run ID --patient P | enable ID | disable ID [--reason TEXT]");
     if (args.value("--reason") && verb != "disable" && verb != "enable")
         throw UsageError("--reason goes with plugins enable/disable");
+    if ((args.value("--patient") || args.value("--series") || args.value("--timeout")) && verb != "run")
+        throw UsageError("--patient, --series and --timeout go with plugins run");
+    if (verb == "run") return run(ctx, args);
     if (verb == "list") return list(ctx, args);
     if (verb == "info") return info(ctx, args);
     if (verb == "enable") return set_enabled(ctx, args, true);
     if (verb == "disable") return set_enabled(ctx, args, false);
-    throw UsageError("'" + verb + "' is not a plugins command: list, info, enable, disable");
+    throw UsageError("'" + verb + "' is not a plugins command: list, info, run, enable, disable");
 }
 
 }  // namespace consilium::cli

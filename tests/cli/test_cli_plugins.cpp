@@ -4,6 +4,8 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <cstdlib>
+
 namespace {
 
 using namespace consilium::test::clitest;
@@ -127,6 +129,50 @@ BOOST_FIXTURE_TEST_CASE(physician_may_not_enable_or_disable, WithPlugins) {
     CHECK_EXIT(as_p("doc", {"plugins", "enable", "org.example.good"}), 3);
     BOOST_TEST(entry(json_p("doc", {"plugins", "list"}), "org.example.good").at("enabled") == true);
     BOOST_TEST(!has(actions_of(audit_log()), "plugin.disable"));
+}
+
+// `plugins run` of a native plugin (tests/plugins' "good" and "segv" libraries): the JSON of CLI.md,
+// exit 0 only for succeeded, the suggestion listed by `suggestions`, a disabled plugin rejected (exit 2).
+BOOST_FIXTURE_TEST_CASE(run_native_plugin_through_the_cli, WithPlugins) {
+    const char* libs = std::getenv("CONSILIUM_TEST_PLUGINS");
+    BOOST_REQUIRE(libs);
+    for (const std::string b : {"good", "segv"}) {
+        write("plugin-path/" + b + "/plugin.json",
+              R"({"id":"org.test.)" + b + R"(","name":"t","version":"1.0.0","kind":"native","library":")" + b +
+                  R"(.so","outputs":["risk"],"model":{"version":"m-1","intended_use":"testing"}})");
+        fs::copy_file(fs::path(libs) / (b + ".so"), plugins / b / (b + ".so"));
+    }
+    auto file = write("patient.json", R"({"resourceType":"Patient","id":"p1",
+      "identifier":[{"type":{"coding":[{"code":"MR"}]},"value":"RUN-1"}],"name":[{"family":"Doe","given":["Ann"]}]})");
+    REQUIRE_EXIT(as("doc", {"import", file.string()}), 0);
+
+    auto ok = json_p("doc", {"plugins", "run", "org.test.good", "--patient", "RUN-1"});
+    BOOST_TEST(ok.at("status") == "succeeded");
+    BOOST_TEST(ok.at("reason").is_null());
+    BOOST_TEST(ok.at("duration_ms").is_number());
+    BOOST_REQUIRE(ok.at("suggestions").size() == 1u);
+    auto listed = json_p("doc", {"suggestions", "RUN-1"});
+    BOOST_REQUIRE(listed.size() == 1u);
+    BOOST_TEST(listed[0].at("id") == ok.at("suggestions")[0]);
+    BOOST_TEST(listed[0].at("plugin").at("id") == "org.test.good");
+
+    auto crash = as_p("doc", {"--json", "plugins", "run", "org.test.segv", "--patient", "RUN-1"});
+    BOOST_TEST(crash.exit_code == 2);
+    auto c = parse_json(crash.out, "plugins run segv");
+    BOOST_TEST(c.at("status") == "crashed");
+    BOOST_TEST(c.at("reason").get<std::string>().find("SIGSEGV") != std::string::npos);
+
+    BOOST_TEST(as_p("dev", {"plugins", "disable", "org.test.good"}).exit_code == 0);
+    auto refused = as_p("doc", {"--json", "plugins", "run", "org.test.good", "--patient", "RUN-1"});
+    BOOST_TEST(refused.exit_code == 2);
+    auto r = parse_json(refused.out, "plugins run disabled");
+    BOOST_TEST(r.at("status") == "rejected");
+    BOOST_TEST(r.at("reason").get<std::string>().find("disabled") != std::string::npos);
+    BOOST_TEST(json_p("doc", {"suggestions", "RUN-1"}).size() == 1u);
+    int runs = 0;
+    for (const auto& e : audit_log())
+        if (e.at("action") == "plugin.run") ++runs;
+    BOOST_TEST(runs == 3);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

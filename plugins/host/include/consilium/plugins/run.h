@@ -1,0 +1,68 @@
+#pragma once
+// Running a discovered plugin out of process: the worker (consilium-plugin-worker) loads a native
+// plugin, receives the volume read-only through shared memory and the patient as a FHIR Bundle;
+// the host enforces the manifest's limits, validates the output, and stores and audits the run.
+// Plain geometry and a descriptor only: plugins/host knows no viewer types.
+#include "consilium/decision/session.h"
+#include "consilium/decision/store.h"
+#include "consilium/decision/suggestion.h"
+#include "consilium/plugins/discovery.h"
+
+#include <array>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace consilium::plugins {
+
+// A volume in shared memory: the descriptor stays owned by the caller.
+struct VolumeInput {
+    std::array<int, 3> dims{};
+    std::array<double, 3> spacing_mm{1, 1, 1};
+    std::array<double, 3> origin_lps{};
+    std::array<double, 9> direction{1, 0, 0, 0, 1, 0, 0, 0, 1};  // row-major; columns are the i, j, k axes
+    bool float32 = false;  // else int16
+    int fd = -1;
+    std::size_t bytes = 0;
+    std::string modality;
+    std::string series_uid;
+};
+
+struct RunOptions {
+    std::optional<std::chrono::milliseconds> timeout;  // default: the manifest's limits.timeout_s
+    std::filesystem::path worker;                      // default: consilium-plugin-worker beside this program
+    std::filesystem::path work_dir;                    // default: a fresh folder under the temp dir
+    std::function<void(double)> progress;
+    std::function<void(const std::string& level, const std::string& text)> log;
+};
+
+struct RunResult {
+    std::int64_t run_id = 0;
+    decision::RunStatus status = decision::RunStatus::failed;
+    std::string reason;  // "" when succeeded
+    std::int64_t duration_ms = 0;
+    std::vector<std::int64_t> suggestions;  // ids, in the plugin's order
+};
+
+// Failures in a row after which a plugin is quarantined.
+inline constexpr int kQuarantineAfter = 3;
+
+// Runs the plugin for the patient (Permission::run_plugins). Never throws for anything the plugin
+// does; every run, refused and failed ones included, is recorded and audited (`plugin.run`).
+RunResult run_plugin(decision::Store& store, const decision::Session& session, const DiscoveredPlugin& plugin,
+                     std::int64_t patient_id, const std::optional<VolumeInput>& volume, const RunOptions& options = {});
+
+// The patient as a FHIR R4 Bundle (type collection): the Patient and every timeline event's resource.
+std::string patient_context_bundle(decision::Store& store, std::int64_t patient_id);
+
+// Checks a plugin's output against the schema of PLUGINS.md; returns "" when valid, else why not.
+// `volume` bounds ROI evidence when given.
+std::string validate_output(const std::string& json_text, const std::vector<std::string>& allowed_kinds,
+                            const std::optional<VolumeInput>& volume);
+
+}  // namespace consilium::plugins

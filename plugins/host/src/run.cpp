@@ -1,0 +1,517 @@
+// run_plugin: the out-of-process run of a native plugin, its limits, output validation, storage
+// and audit. See run.h.
+#include "consilium/plugins/run.h"
+
+#include "consilium/decision/clinical_time.h"
+#include "consilium/decision/crypto.h"
+#include "consilium/decision/errors.h"
+#include "consilium/decision/plugin_state.h"
+
+#include <nlohmann/json.hpp>
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+#include <cstring>
+#include <fstream>
+#include <random>
+#include <sstream>
+
+extern char** environ;
+
+namespace consilium::plugins {
+namespace {
+
+using namespace consilium::decision;
+using nlohmann::json;
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+struct BadOutput : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+constexpr std::size_t kStderrKeep = 64 * 1024;
+constexpr std::size_t kSummaryMax = 140;
+constexpr std::size_t kRationaleMax = 4000;
+
+fs::path default_worker() {
+    std::error_code ec;
+    auto self = fs::read_symlink("/proc/self/exe", ec);
+    if (!ec) {
+        auto beside = self.parent_path() / "consilium-plugin-worker";
+        if (fs::exists(beside)) return beside;
+        auto libexec = self.parent_path().parent_path() / "lib" / "consilium" / "consilium-plugin-worker";
+        if (fs::exists(libexec)) return libexec;
+    }
+    return "consilium-plugin-worker";
+}
+
+std::size_t utf8_length(const std::string& s) {
+    std::size_t n = 0;
+    for (unsigned char c : s)
+        if ((c & 0xc0) != 0x80) ++n;
+    return n;
+}
+
+std::string signal_description(int sig) {
+    const char* d = strsignal(sig);
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 32))
+    const char* abbrev = sigabbrev_np(sig);
+    if (abbrev) return std::string(d ? d : "signal") + " (SIG" + abbrev + ")";
+#endif
+    return std::string(d ? d : "signal") + " (signal " + std::to_string(sig) + ")";
+}
+
+std::string last_line(const std::string& text) {
+    std::string t = text;
+    while (!t.empty() && (t.back() == '\n' || t.back() == '\r' || t.back() == ' ')) t.pop_back();
+    auto pos = t.rfind('\n');
+    return pos == std::string::npos ? t : t.substr(pos + 1);
+}
+
+std::string join(const std::array<double, 3>& v) {
+    std::ostringstream s;
+    s.precision(17);
+    s << v[0] << ',' << v[1] << ',' << v[2];
+    return s.str();
+}
+
+bool is_string_or_absent(const json& o, const char* key) { return !o.contains(key) || o[key].is_string(); }
+
+bool number_triple(const json& v) {
+    if (!v.is_array() || v.size() != 3) return false;
+    for (const auto& x : v)
+        if (!x.is_number() || !std::isfinite(x.get<double>())) return false;
+    return true;
+}
+
+std::string validate_evidence(const json& e, const std::optional<VolumeInput>& volume) {
+    if (!e.is_object() || !e.contains("type") || !e["type"].is_string()) return "an evidence item without a string \"type\"";
+    const auto type = e["type"].get<std::string>();
+    if (type == "observation") {
+        if (!e.contains("ref") || !e["ref"].is_string() || e["ref"].get<std::string>().empty())
+            return "observation evidence without a \"ref\" string";
+    } else if (type == "roi") {
+        if (!e.contains("center_lps") || !number_triple(e["center_lps"])) return "roi evidence: center_lps must be 3 numbers";
+        if (!e.contains("size_mm") || !number_triple(e["size_mm"])) return "roi evidence: size_mm must be 3 numbers";
+        for (const auto& x : e["size_mm"])
+            if (x.get<double>() < 0) return "roi evidence: size_mm must not be negative";
+        if (volume) {
+            const auto& v = *volume;
+            double d[3];
+            for (int k = 0; k < 3; ++k) d[k] = e["center_lps"][static_cast<std::size_t>(k)].get<double>() - v.origin_lps[static_cast<std::size_t>(k)];
+            for (int axis = 0; axis < 3; ++axis) {
+                // The axis is column `axis` of the row-major direction; its inverse is the transpose.
+                double along = 0;
+                for (int r = 0; r < 3; ++r) along += v.direction[static_cast<std::size_t>(r * 3 + axis)] * d[r];
+                const double idx = along / v.spacing_mm[static_cast<std::size_t>(axis)];
+                if (idx < -0.5 || idx > v.dims[static_cast<std::size_t>(axis)] - 0.5)
+                    return "roi evidence: center_lps " + e["center_lps"].dump() + " lies outside the volume";
+            }
+        }
+    } else if (type == "mask") {
+        if (!e.contains("file") || !e["file"].is_string()) return "mask evidence without a \"file\" string";
+        fs::path f = e["file"].get<std::string>();
+        if (f.empty() || f.is_absolute()) return "mask evidence: file must be relative to the work folder";
+        for (const auto& part : f)
+            if (part == "..") return "mask evidence: file must stay inside the work folder";
+    } else if (type == "reference") {
+        if (!e.contains("text") || !e["text"].is_string() || e["text"].get<std::string>().empty())
+            return "reference evidence without a \"text\" string";
+        if (!is_string_or_absent(e, "url")) return "reference evidence: url must be a string";
+    } else {
+        return "unknown evidence type '" + type + "'";
+    }
+    return {};
+}
+
+std::string validate_one(const json& s, const std::vector<std::string>& kinds, const std::optional<VolumeInput>& volume) {
+    if (!s.is_object()) return "a suggestion is not a JSON object";
+    if (!s.contains("kind") || !s["kind"].is_string()) return "a suggestion without a string \"kind\"";
+    const auto kind = s["kind"].get<std::string>();
+    if (!suggestion_kind_from_string(kind)) return "unknown kind '" + kind + "'";
+    if (std::find(kinds.begin(), kinds.end(), kind) == kinds.end())
+        return "kind '" + kind + "' is not among the manifest's outputs";
+    if (s.contains("code")) {
+        const auto& c = s["code"];
+        if (!c.is_object() || !is_string_or_absent(c, "system") || !is_string_or_absent(c, "code") ||
+            !is_string_or_absent(c, "display"))
+            return "code must be an object of strings (system, code, display)";
+    }
+    if (s.contains("confidence") && !s["confidence"].is_null()) {
+        if (!s["confidence"].is_number()) return "confidence must be a number in 0..1 or null";
+        const double c = s["confidence"].get<double>();
+        if (!(c >= 0 && c <= 1)) return "confidence " + s["confidence"].dump() + " is outside 0..1";
+    }
+    if (s.contains("score") && !s["score"].is_null() && !(s["score"].is_number() && std::isfinite(s["score"].get<double>())))
+        return "score must be a number or null";
+    if (s.contains("band") && !s["band"].is_null() && !s["band"].is_string()) return "band must be a string or null";
+    if (s.contains("complete") && !s["complete"].is_boolean()) return "complete must be true or false";
+    if (!s.contains("summary") || !s["summary"].is_string() || s["summary"].get<std::string>().empty())
+        return "a suggestion without a summary";
+    if (utf8_length(s["summary"].get<std::string>()) > kSummaryMax)
+        return "summary longer than " + std::to_string(kSummaryMax) + " characters";
+    if (s.contains("rationale")) {
+        if (!s["rationale"].is_string()) return "rationale must be a string";
+        if (utf8_length(s["rationale"].get<std::string>()) > kRationaleMax)
+            return "rationale longer than " + std::to_string(kRationaleMax) + " characters";
+    }
+    if (s.contains("evidence")) {
+        if (!s["evidence"].is_array()) return "evidence must be an array";
+        for (const auto& e : s["evidence"])
+            if (auto why = validate_evidence(e, volume); !why.empty()) return why;
+    }
+    return {};
+}
+
+// The RS-separated texts the worker wrote, merged into one {"suggestions":[...]}; throws
+// BadOutput saying what is wrong.
+json merge_output(const std::string& raw) {
+    json all = json::array();
+    std::size_t pos = 0;
+    int texts = 0;
+    while (pos < raw.size()) {
+        if (raw[pos] != '\x1e') throw BadOutput("the output is not what the worker writes");
+        auto next = raw.find('\x1e', pos + 1);
+        auto text = raw.substr(pos + 1, next == std::string::npos ? std::string::npos : next - pos - 1);
+        pos = next == std::string::npos ? raw.size() : next;
+        ++texts;
+        json j = json::parse(text, nullptr, false);
+        if (j.is_discarded()) throw BadOutput("the output is not valid JSON");
+        if (!j.is_object() || !j.contains("suggestions") || !j["suggestions"].is_array())
+            throw BadOutput("the output is not a JSON object with a \"suggestions\" array");
+        for (auto& s : j["suggestions"]) all.push_back(std::move(s));
+    }
+    return json{{"suggestions", std::move(all)}};
+}
+
+struct WorkerOutcome {
+    RunStatus status = RunStatus::failed;
+    std::string reason;
+};
+
+void set_nonblock(int fd) { fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK); }
+
+WorkerOutcome run_worker(const std::vector<std::string>& args, const std::optional<VolumeInput>& volume,
+                         std::chrono::milliseconds timeout, const RunOptions& options) {
+    int out_pipe[2], err_pipe[2];
+    if (pipe2(out_pipe, O_CLOEXEC) || pipe2(err_pipe, O_CLOEXEC))
+        return {RunStatus::failed, std::string("cannot create pipes: ") + std::strerror(errno)};
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
+    posix_spawn_file_actions_adddup2(&actions, err_pipe[1], 2);
+    if (volume) posix_spawn_file_actions_adddup2(&actions, volume->fd, 3);  // dup2 clears close-on-exec
+    std::vector<std::string> argv_s = args;
+    std::vector<char*> argv;
+    for (auto& a : argv_s) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    pid_t pid = -1;
+    const int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    ::close(out_pipe[1]);
+    ::close(err_pipe[1]);
+    if (rc != 0) {
+        ::close(out_pipe[0]);
+        ::close(err_pipe[0]);
+        return {RunStatus::failed, "cannot start the plugin worker " + args[0] + ": " + std::strerror(rc)};
+    }
+    set_nonblock(out_pipe[0]);
+    set_nonblock(err_pipe[0]);
+    std::string out_pending, err_text;
+    auto handle_line = [&](const std::string& line) {
+        if (line.rfind("PROGRESS ", 0) == 0) {
+            if (options.progress) options.progress(std::strtod(line.c_str() + 9, nullptr));
+        } else if (line.rfind("LOG ", 0) == 0) {
+            auto sp = line.find(' ', 4);
+            if (options.log)
+                options.log(line.substr(4, sp == std::string::npos ? std::string::npos : sp - 4),
+                            sp == std::string::npos ? "" : line.substr(sp + 1));
+        }
+    };
+    auto drain = [&]() {
+        char buf[65536];
+        for (;;) {
+            ssize_t n = ::read(out_pipe[0], buf, sizeof buf);
+            if (n <= 0) break;
+            out_pending.append(buf, static_cast<std::size_t>(n));
+            std::size_t nl;
+            while ((nl = out_pending.find('\n')) != std::string::npos) {
+                handle_line(out_pending.substr(0, nl));
+                out_pending.erase(0, nl + 1);
+            }
+            if (out_pending.size() > kStderrKeep) out_pending.clear();  // an endless line: dropped
+        }
+        for (;;) {
+            ssize_t n = ::read(err_pipe[0], buf, sizeof buf);
+            if (n <= 0) break;
+            err_text.append(buf, static_cast<std::size_t>(n));
+            if (err_text.size() > kStderrKeep) err_text.erase(0, err_text.size() - kStderrKeep);
+        }
+    };
+    const auto start = Clock::now();
+    std::optional<Clock::time_point> kill_at;
+    bool killed = false;
+    int status = 0;
+    for (;;) {
+        pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
+        poll(fds, 2, 50);
+        drain();
+        pid_t w = waitpid(pid, &status, WNOHANG);
+        if (w == pid) break;
+        const auto now = Clock::now();
+        if (!kill_at && now - start >= timeout) {
+            kill(pid, SIGTERM);
+            kill_at = now + std::chrono::seconds(2);
+        } else if (kill_at && !killed && now >= *kill_at) {
+            kill(pid, SIGKILL);
+            killed = true;
+        }
+    }
+    drain();
+    ::close(out_pipe[0]);
+    ::close(err_pipe[0]);
+    if (kill_at) {
+        std::ostringstream s;
+        s << "timed out after " << timeout.count() / 1000.0 << " s"
+          << (killed ? " (killed: it did not stop within 2 s of SIGTERM)" : " (stopped by SIGTERM)");
+        return {RunStatus::timeout, s.str()};
+    }
+    if (WIFSIGNALED(status)) {
+        auto why = "the plugin crashed: " + signal_description(WTERMSIG(status));
+        auto line = last_line(err_text);
+        if (!line.empty()) why += "; " + line;
+        return {RunStatus::crashed, why};
+    }
+    const int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    if (code == 0) return {RunStatus::succeeded, {}};
+    auto line = last_line(err_text);
+    if (line.empty()) line = "the plugin worker exited with code " + std::to_string(code);
+    return {code == 5 ? RunStatus::invalid_output : RunStatus::failed, line};
+}
+
+fs::path fresh_work_dir() {
+    std::random_device rd;
+    for (int i = 0; i < 100; ++i) {
+        auto dir = fs::temp_directory_path() / ("consilium-run-" + std::to_string(rd()));
+        if (fs::create_directory(dir)) return dir;
+    }
+    throw StoreError("cannot create a work folder for the plugin run");
+}
+
+}  // namespace
+
+std::string patient_context_bundle(Store& store, std::int64_t patient_id) {
+    auto patient = store.patients().find(patient_id);
+    if (!patient) throw NotFound("patient " + std::to_string(patient_id) + " not found");
+    json entries = json::array();
+    json p = patient->resource_json ? json::parse(*patient->resource_json, nullptr, false) : json();
+    if (!p.is_object()) {
+        p = json{{"resourceType", "Patient"}, {"id", std::to_string(patient->id)}};
+        if (!patient->family.empty() || !patient->given.empty())
+            p["name"] = json::array({json{{"family", patient->family}, {"given", json::array({patient->given})}}});
+        if (patient->birth_date) p["birthDate"] = *patient->birth_date;
+        if (patient->sex) p["gender"] = *patient->sex;
+    }
+    entries.push_back(json{{"resource", p}});
+    TimelineFilter filter;
+    filter.with_resource_json = true;
+    for (const auto& e : store.timeline().events(patient_id, filter)) {
+        if (!e.resource_json) continue;
+        json r = json::parse(*e.resource_json, nullptr, false);
+        if (r.is_object()) entries.push_back(json{{"resource", std::move(r)}});
+    }
+    return json{{"resourceType", "Bundle"}, {"type", "collection"}, {"entry", std::move(entries)}}.dump();
+}
+
+std::string validate_output(const std::string& json_text, const std::vector<std::string>& allowed_kinds,
+                            const std::optional<VolumeInput>& volume) {
+    json j = json::parse(json_text, nullptr, false);
+    if (j.is_discarded()) return "the output is not valid JSON";
+    if (!j.is_object() || !j.contains("suggestions") || !j["suggestions"].is_array())
+        return "the output is not a JSON object with a \"suggestions\" array";
+    std::size_t i = 0;
+    for (const auto& s : j["suggestions"]) {
+        if (auto why = validate_one(s, allowed_kinds, volume); !why.empty())
+            return "suggestion " + std::to_string(i) + ": " + why;
+        ++i;
+    }
+    return {};
+}
+
+RunResult run_plugin(Store& store, const Session& session, const DiscoveredPlugin& plugin, std::int64_t patient_id,
+                     const std::optional<VolumeInput>& volume, const RunOptions& options) {
+    require(session, Permission::run_plugins);
+    const auto context = patient_context_bundle(store, patient_id);  // NotFound for an unknown patient
+    const auto series_uid = volume ? volume->series_uid : std::string();
+    const auto inputs_hash = sha256_hex(context + '\0' + series_uid);
+    const Manifest* m = plugin.manifest ? &*plugin.manifest : nullptr;
+    auto state = store.plugin_states().find(plugin.id).value_or(default_plugin_state(plugin.id));
+
+    std::string refusal;
+    if (!plugin.available || !m) refusal = "plugin unavailable: " + (plugin.reason.empty() ? "no manifest" : plugin.reason);
+    else if (state.quarantined) refusal = "plugin quarantined: " + state.reason.value_or("failed too often in a row");
+    else if (!state.enabled) refusal = "plugin disabled" + (state.reason ? ": " + *state.reason : std::string());
+    else if (m->kind != PluginKind::native) refusal = "command plugins cannot be run yet";
+    else if (m->inputs.volume && !volume) refusal = "the plugin needs a volume (--series)";
+
+    PluginRun run;
+    run.plugin_id = plugin.id;
+    run.plugin_version = m ? m->version : "";
+    if (m) run.model_version = m->model.version;
+    run.patient_id = patient_id;
+    if (volume) run.series_uid = volume->series_uid;
+    run.user_name = session.user.name;
+    run.inputs_hash = inputs_hash;
+    {
+        auto txn = store.begin();
+        run.id = store.suggestions().start_run(run);
+        txn->commit();
+    }
+
+    RunResult result;
+    result.run_id = run.id;
+    std::optional<std::string> outputs_hash;
+    json output;
+    const auto started = Clock::now();
+    fs::path work_dir;
+    bool own_work_dir = false;
+
+    if (!refusal.empty()) {
+        result.status = RunStatus::rejected;
+        result.reason = refusal;
+    } else {
+        try {
+            work_dir = options.work_dir.empty() ? fresh_work_dir() : options.work_dir;
+            own_work_dir = options.work_dir.empty();
+            fs::create_directories(work_dir);
+            const auto context_file = work_dir / "context.json";
+            const auto output_file = work_dir / "suggestions.out";
+            {
+                std::ofstream f(context_file, std::ios::binary);
+                f << context;
+            }
+            const std::uint64_t output_limit = static_cast<std::uint64_t>(m->limits.output_mb) << 20;
+            std::vector<std::string> args = {
+                (options.worker.empty() ? default_worker() : options.worker).string(),
+                "--library", (plugin.folder / m->library).string(), "--context", context_file.string(),
+                "--work-dir", work_dir.string(), "--output", output_file.string(),
+                "--output-limit", std::to_string(output_limit), "--memory-mb", std::to_string(m->limits.memory_mb)};
+            if (volume) {
+                std::ostringstream dir;
+                dir.precision(17);
+                for (std::size_t i = 0; i < 9; ++i) dir << (i ? "," : "") << volume->direction[i];
+                args.insert(args.end(), {"--volume-fd", "3", "--volume-bytes", std::to_string(volume->bytes), "--dims",
+                                         std::to_string(volume->dims[0]) + "," + std::to_string(volume->dims[1]) + "," +
+                                             std::to_string(volume->dims[2]),
+                                         "--spacing", join(volume->spacing_mm), "--origin", join(volume->origin_lps),
+                                         "--direction", dir.str(), "--pixel", volume->float32 ? "float32" : "int16",
+                                         "--modality", volume->modality, "--series-uid", volume->series_uid});
+            }
+            const auto timeout = options.timeout.value_or(std::chrono::milliseconds(std::int64_t{m->limits.timeout_s} * 1000));
+            auto outcome = run_worker(args, volume, timeout, options);
+            result.status = outcome.status;
+            result.reason = outcome.reason;
+            if (result.status == RunStatus::succeeded) {
+                std::error_code ec;
+                const auto size = fs::exists(output_file) ? fs::file_size(output_file, ec) : 0;
+                if (size > output_limit) {
+                    result.status = RunStatus::invalid_output;
+                    result.reason = "the output exceeds its limit of " + std::to_string(m->limits.output_mb) + " MB";
+                } else {
+                    std::ifstream in(output_file, std::ios::binary);
+                    std::string raw((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+                    try {
+                        output = merge_output(raw);
+                        if (auto why = validate_output(output.dump(), m->outputs, volume); !why.empty()) {
+                            result.status = RunStatus::invalid_output;
+                            result.reason = why;
+                        } else {
+                            outputs_hash = sha256_hex(output.dump());
+                        }
+                    } catch (const BadOutput& e) {
+                        result.status = RunStatus::invalid_output;
+                        result.reason = e.what();
+                    }
+                }
+            }
+        } catch (const std::exception& e) {
+            result.status = RunStatus::failed;
+            result.reason = std::string("the run could not be set up: ") + e.what();
+        }
+    }
+    result.duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count();
+    if (own_work_dir) {
+        std::error_code ec;
+        fs::remove_all(work_dir, ec);
+    }
+
+    auto txn = store.begin();
+    if (result.status == RunStatus::succeeded) {
+        for (const auto& s : output["suggestions"]) {
+            Suggestion sg;
+            sg.run_id = run.id;
+            sg.patient_id = patient_id;
+            sg.kind = *suggestion_kind_from_string(s["kind"].get<std::string>());
+            if (s.contains("code")) {
+                sg.coding.system = s["code"].value("system", "");
+                sg.coding.code = s["code"].value("code", "");
+                sg.coding.display = s["code"].value("display", "");
+            }
+            if (s.contains("confidence") && s["confidence"].is_number()) sg.confidence = s["confidence"].get<double>();
+            if (s.contains("score") && s["score"].is_number()) sg.score = s["score"].get<double>();
+            if (s.contains("band") && s["band"].is_string()) sg.band = s["band"].get<std::string>();
+            if (s.contains("complete")) sg.complete = s["complete"].get<bool>();
+            sg.summary = s["summary"].get<std::string>();
+            sg.rationale = s.value("rationale", "");
+            sg.evidence_json = s.contains("evidence") ? s["evidence"].dump() : "[]";
+            result.suggestions.push_back(store.suggestions().add_suggestion(sg));
+        }
+    }
+    store.suggestions().finish_run(run.id, result.status,
+                                   result.reason.empty() ? std::nullopt : std::optional<std::string>(result.reason),
+                                   result.duration_ms, outputs_hash);
+    json details = {{"run_id", run.id},
+                    {"plugin_id", plugin.id},
+                    {"plugin_version", run.plugin_version},
+                    {"model_version", run.model_version ? json(*run.model_version) : json()},
+                    {"patient_id", patient_id},
+                    {"series_uid", volume ? json(volume->series_uid) : json()},
+                    {"inputs_hash", inputs_hash},
+                    {"outputs_hash", outputs_hash ? json(*outputs_hash) : json()},
+                    {"status", std::string(to_string(result.status))},
+                    {"reason", result.reason.empty() ? json() : json(result.reason)},
+                    {"suggestions", result.suggestions.size()},
+                    {"duration_ms", result.duration_ms}};
+    store.audit().append(audit_record(session, "plugin.run", "plugin", plugin.id, details.dump()));
+    // Failures in a row; quarantine after kQuarantineAfter. A refusal is not the plugin's failure.
+    if (result.status == RunStatus::succeeded && state.failures_in_a_row != 0) {
+        state.failures_in_a_row = 0;
+        store.plugin_states().put(state);
+    } else if (result.status != RunStatus::succeeded && result.status != RunStatus::rejected) {
+        ++state.failures_in_a_row;
+        if (state.failures_in_a_row >= kQuarantineAfter && !state.quarantined) {
+            state.quarantined = true;
+            state.reason = "quarantined after " + std::to_string(state.failures_in_a_row) + " failed runs";
+            state.changed_by = session.user.name;
+            state.changed_at = utc_now();
+            store.audit().append(audit_record(session, "plugin.quarantine", "plugin", plugin.id,
+                                              json{{"failures_in_a_row", state.failures_in_a_row},
+                                                   {"reason", *state.reason}}.dump()));
+        }
+        store.plugin_states().put(state);
+    }
+    txn->commit();
+    return result;
+}
+
+}  // namespace consilium::plugins

@@ -1,0 +1,189 @@
+// run_plugin: native plugins run out of process; faults (crash, abort, hang, memory, garbage,
+// invalid suggestions, oversized output, missing entry, wrong ABI) give a failed run with a clear
+// reason, nothing stored, the run audited; quarantine after 3 failures in a row.
+#include "manifest_fixture.h"
+
+#include "consilium/decision/plugin_state.h"
+#include "consilium/decision/session.h"
+#include "consilium/decision/store.h"
+#include "consilium/plugins/discovery.h"
+#include "consilium/plugins/run.h"
+
+#include <boost/test/unit_test.hpp>
+
+#include <cstdlib>
+#include <ostream>
+#include <fcntl.h>
+#include <unistd.h>
+
+namespace consilium::decision {
+inline std::ostream& operator<<(std::ostream& os, RunStatus s) { return os << to_string(s); }
+inline std::ostream& operator<<(std::ostream& os, SuggestionKind k) { return os << to_string(k); }
+}  // namespace consilium::decision
+
+namespace {
+
+using namespace consilium::test::plugintest;
+using namespace consilium::decision;
+using consilium::plugins::RunResult;
+using consilium::test::ScratchDir;
+namespace cp = consilium::plugins;
+
+struct RunFixture {
+    ScratchDir dir{"run"};
+    std::unique_ptr<Store> store;
+    std::optional<Session> session;
+    std::int64_t patient = 0;
+
+    RunFixture() {
+        store = open_sqlite_store(dir / "ws.db", {.create = true});
+        add_user(*store, nullptr, "admin", Role::admin, "admin");
+        auto admin = login(*store, "admin", "admin");
+        add_user(*store, &admin, "doc", Role::physician, "doc");
+        session = login(*store, "doc", "doc");
+        Patient p;
+        p.mrn = "MRN1";
+        p.family = "Test";
+        p.given = "Pat";
+        p.name = "Pat Test";
+        auto tx = store->begin();
+        patient = store->patients().insert(p);
+        tx->commit();
+    }
+
+    // Lays out <dir>/plugins/<behaviour>/ with the test library and a manifest, and discovers it.
+    cp::DiscoveredPlugin plugin(const std::string& behaviour, int timeout_s = 30, int memory_mb = 512) {
+        const char* libs = std::getenv("CONSILIUM_TEST_PLUGINS");
+        BOOST_REQUIRE(libs);
+        auto m = valid_native("org.test." + behaviour);
+        m["library"] = behaviour + ".so";
+        m["limits"] = {{"timeout_s", timeout_s}, {"memory_mb", memory_mb}};
+        auto folder = dir / "plugins";
+        auto file = write_plugin(folder, behaviour, m);
+        fs::copy_file(fs::path(libs) / (behaviour + ".so"), file.parent_path() / (behaviour + ".so"),
+                      fs::copy_options::overwrite_existing);
+        for (auto& p : cp::discover_plugins(cp::SearchPath{{folder}}))
+            if (p.id == "org.test." + behaviour) return p;
+        BOOST_FAIL("plugin not discovered");
+        return {};
+    }
+
+    RunResult run(const cp::DiscoveredPlugin& p, const std::optional<cp::VolumeInput>& v = std::nullopt) {
+        return cp::run_plugin(*store, *session, p, patient, v);
+    }
+
+    std::vector<AuditEntry> runs_audited() { return store->audit().entries({.action = "plugin.run"}); }
+
+    // A failed run: the status, a reason containing `words`, nothing stored, the failure audited.
+    void expect_failure(const RunResult& r, RunStatus status, const std::string& words) {
+        BOOST_TEST_INFO("reason: " << r.reason);
+        BOOST_TEST(std::string(to_string(r.status)) == std::string(to_string(status)));
+        BOOST_TEST(r.reason.find(words) != std::string::npos);
+        BOOST_TEST(r.suggestions.empty());
+        BOOST_TEST(store->suggestions().list_for_patient(patient).empty());
+        auto run = store->suggestions().find_run(r.run_id);
+        BOOST_REQUIRE(run);
+        BOOST_TEST(run->status == status);
+        BOOST_TEST(run->reason.value_or("") == r.reason);
+        auto audited = runs_audited();
+        BOOST_REQUIRE(!audited.empty());
+        auto details = json::parse(audited.back().record.details);
+        BOOST_TEST(details["status"] == std::string(to_string(status)));
+        BOOST_TEST(details["reason"] == r.reason);
+        BOOST_TEST(details["inputs_hash"].get<std::string>().size() == 64u);
+    }
+};
+
+BOOST_FIXTURE_TEST_SUITE(run_plugin, RunFixture)
+
+BOOST_AUTO_TEST_CASE(good_plugin_is_stored_and_audited) {
+    std::vector<double> progress;
+    cp::RunOptions o;
+    o.progress = [&](double f) { progress.push_back(f); };
+    auto r = cp::run_plugin(*store, *session, plugin("good"), patient, std::nullopt, o);
+    BOOST_TEST_INFO("reason: " << r.reason);
+    BOOST_TEST(r.status == RunStatus::succeeded);
+    BOOST_REQUIRE(r.suggestions.size() == 1u);
+    BOOST_TEST(progress.size() == 1u);
+    auto list = store->suggestions().list_for_patient(patient);
+    BOOST_REQUIRE(list.size() == 1u);
+    BOOST_TEST(list[0].id == r.suggestions[0]);
+    BOOST_TEST(list[0].kind == SuggestionKind::risk);
+    BOOST_TEST(list[0].summary == "NEWS2 3");
+    BOOST_TEST(list[0].confidence.value_or(-1) == 0.8);
+    BOOST_TEST(list[0].band.value_or("") == "low-medium");
+    BOOST_TEST(list[0].plugin_id == "org.test.good");
+    BOOST_TEST(list[0].model_version.value_or("") == "RCP-2017");
+    auto run = store->suggestions().find_run(r.run_id);
+    BOOST_REQUIRE(run);
+    BOOST_TEST(run->status == RunStatus::succeeded);
+    BOOST_TEST(run->outputs_hash.value_or("").size() == 64u);
+    auto audited = runs_audited();
+    BOOST_REQUIRE(audited.size() == 1u);
+    auto d = json::parse(audited[0].record.details);
+    BOOST_TEST(d["status"] == "succeeded");
+    BOOST_TEST(d["plugin_version"] == "1.2.0");
+    BOOST_TEST(d["model_version"] == "RCP-2017");
+    BOOST_TEST(d["outputs_hash"] == *run->outputs_hash);
+    BOOST_TEST(store->audit().verify().intact);
+}
+
+BOOST_AUTO_TEST_CASE(segfault_is_a_crash) { expect_failure(run(plugin("segv")), RunStatus::crashed, "SIGSEGV"); }
+BOOST_AUTO_TEST_CASE(abort_is_a_crash) { expect_failure(run(plugin("abort")), RunStatus::crashed, "SIGABRT"); }
+BOOST_AUTO_TEST_CASE(hang_times_out) {
+    expect_failure(run(plugin("hang", 2)), RunStatus::timeout, "timed out after 2 s");
+}
+BOOST_AUTO_TEST_CASE(unbounded_allocation_hits_the_memory_limit) {
+    expect_failure(run(plugin("hog", 30, 128)), RunStatus::failed, "memory limit 128 MB");
+}
+BOOST_AUTO_TEST_CASE(garbage_is_invalid_output) {
+    expect_failure(run(plugin("garbage")), RunStatus::invalid_output, "not valid JSON");
+}
+BOOST_AUTO_TEST_CASE(confidence_above_one_is_invalid_output) {
+    expect_failure(run(plugin("confidence")), RunStatus::invalid_output, "confidence 1.7 is outside 0..1");
+}
+BOOST_AUTO_TEST_CASE(fifty_megabytes_is_over_the_output_limit) {
+    expect_failure(run(plugin("big")), RunStatus::invalid_output, "exceeds its limit");
+}
+BOOST_AUTO_TEST_CASE(missing_entry_symbol_fails) {
+    expect_failure(run(plugin("noentry")), RunStatus::failed, "does not export consilium_plugin_entry");
+}
+BOOST_AUTO_TEST_CASE(unsupported_abi_fails) {
+    expect_failure(run(plugin("abi99")), RunStatus::failed, "unsupported plugin ABI version 99");
+}
+
+BOOST_AUTO_TEST_CASE(roi_outside_the_volume_is_invalid_output) {
+    auto buffer = fs::path(dir.path()) / "voxels";
+    consilium::test::write_file(buffer, std::string(10 * 10 * 10 * 2, '\0'));
+    cp::VolumeInput v;
+    v.dims = {10, 10, 10};
+    v.fd = ::open(buffer.c_str(), O_RDONLY | O_CLOEXEC);
+    v.bytes = 2000;
+    v.modality = "CT";
+    v.series_uid = "1.2.3";
+    expect_failure(run(plugin("roi"), v), RunStatus::invalid_output, "outside the volume");
+    ::close(v.fd);
+}
+
+BOOST_AUTO_TEST_CASE(three_failures_in_a_row_quarantine) {
+    auto p = plugin("abort");
+    for (int i = 0; i < 3; ++i) BOOST_TEST(run(p).status == RunStatus::crashed);
+    auto state = store->plugin_states().find(p.id);
+    BOOST_REQUIRE(state);
+    BOOST_TEST(state->quarantined);
+    BOOST_TEST(state->reason.value_or("") == "quarantined after 3 failed runs");
+    expect_failure(run(p), RunStatus::rejected, "quarantined after 3 failed runs");
+    BOOST_TEST(runs_audited().size() == 4u);
+    set_plugin_enabled(*store, login(*store, "admin", "admin"), p.id, true);
+    BOOST_TEST(run(p).status == RunStatus::crashed);  // runs again after an admin re-enabled it
+}
+
+BOOST_AUTO_TEST_CASE(disabled_plugin_is_rejected_and_audited) {
+    auto p = plugin("good");
+    set_plugin_enabled(*store, login(*store, "admin", "admin"), p.id, false, std::string("stop"));
+    expect_failure(run(p), RunStatus::rejected, "plugin disabled: stop");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace
