@@ -175,4 +175,82 @@ BOOST_FIXTURE_TEST_CASE(run_native_plugin_through_the_cli, WithPlugins) {
     BOOST_TEST(runs == 3);
 }
 
+// The shipped NEWS2 plugin, found in the build tree's lib/consilium/plugins (laid out like the
+// product), on a generated bundle with a full vital set (BP as a panel component, an older
+// respiratory rate that must not count).
+BOOST_FIXTURE_TEST_CASE(news2_scores_a_full_vital_set, WithPlugins) {
+    const std::string p = "0d6c1a52-3b1e-4a0e-8f7e-1f2a3b4c5d6e";
+    auto coded = [](const std::string& system, const std::string& code) {
+        return json{{"coding", json::array({{{"system", system}, {"code", code}}})}};
+    };
+    auto obs = [&](const std::string& id, const std::string& loinc, const std::string& when, json value) {
+        json r{{"resourceType", "Observation"}, {"id", id}, {"status", "final"},
+               {"category", json::array({coded("http://terminology.hl7.org/CodeSystem/observation-category", "vital-signs")})},
+               {"code", coded("http://loinc.org", loinc)}, {"subject", {{"reference", "urn:uuid:" + p}}},
+               {"effectiveDateTime", when}};
+        for (auto& [k, v] : value.items()) r[k] = v;
+        return r;
+    };
+    auto qty = [](double v, const std::string& unit) { return json{{"valueQuantity", {{"value", v}, {"unit", unit}}}}; };
+    std::vector<json> resources{
+        {{"resourceType", "Patient"}, {"id", p},
+         {"identifier", json::array({{{"type", coded("http://terminology.hl7.org/CodeSystem/v2-0203", "MR")}, {"value", "NEWS-1"}}})},
+         {"name", json::array({{{"family", "Vitals"}, {"given", json::array({"Nia"})}}})}, {"gender", "female"},
+         {"birthDate", "1950-01-01"}},
+        obs("rr-old", "9279-1", "2024-05-01T08:00:00Z", qty(30, "/min")),
+        obs("rr", "9279-1", "2024-05-03T08:00:00Z", qty(22, "/min")),                  // 2
+        obs("spo2", "59408-5", "2024-05-03T08:00:00Z", qty(95, "%")),                  // 1
+        obs("o2", "3151-8", "2024-05-03T08:00:00Z", qty(0, "L/min")),                  // air: 0
+        obs("bp", "85354-9", "2024-05-03T08:05:00Z",
+            {{"component", json::array({{{"code", coded("http://loinc.org", "8480-6")}, {"valueQuantity", {{"value", 105}}}},
+                                        {{"code", coded("http://loinc.org", "8462-4")}, {"valueQuantity", {{"value", 70}}}}})}}),  // 1
+        obs("hr", "8867-4", "2024-05-03T08:00:00Z", qty(95, "/min")),                  // 1
+        obs("acvpu", "80288-4", "2024-05-03T08:00:00Z",
+            {{"valueCodeableConcept", coded("http://snomed.info/sct", "248234008")}}),  // alert: 0
+        obs("temp", "8310-5", "2024-05-03T07:50:00+00:00", qty(37.0, "Cel")),          // 0
+    };
+    json entries = json::array();
+    for (const auto& r : resources)
+        entries.push_back({{"fullUrl", "urn:uuid:" + r.at("id").get<std::string>()}, {"resource", r},
+                           {"request", {{"method", "POST"}, {"url", r.at("resourceType")}}}});
+    auto file = write("news2.json", json{{"resourceType", "Bundle"}, {"type", "transaction"}, {"entry", entries}}.dump());
+    REQUIRE_EXIT(as("doc", {"import", file.string()}), 0);
+
+    auto run = json_p("doc", {"plugins", "run", "org.consilium.news2", "--patient", "NEWS-1"});
+    BOOST_TEST(run.at("status") == "succeeded");
+    BOOST_REQUIRE(run.at("suggestions").size() == 2u);
+    auto listed = json_p("doc", {"suggestions", "NEWS-1"});
+    const json* risk = nullptr;
+    const json* treatment = nullptr;
+    for (const auto& s : listed) {
+        if (s.at("kind") == "risk") risk = &s;
+        if (s.at("kind") == "treatment") treatment = &s;
+    }
+    BOOST_REQUIRE(risk);
+    BOOST_REQUIRE(treatment);
+    BOOST_TEST(risk->at("score") == 5);
+    BOOST_TEST(risk->at("band") == "medium");
+    BOOST_TEST(risk->at("complete") == true);
+    BOOST_TEST(risk->at("summary") == "NEWS2 5 (medium)");
+    BOOST_TEST(risk->at("plugin").at("id") == "org.consilium.news2");
+    BOOST_TEST(risk->at("plugin").at("version") == "1.0.0");
+    BOOST_TEST(risk->at("model_version") == "RCP-NEWS2-2017");
+    CHECK_CONTAINS(risk->at("rationale").get<std::string>(), "systolic blood pressure: 105 mmHg");
+    BOOST_TEST(risk->at("rationale").get<std::string>().find("30 /min") == std::string::npos);
+    CHECK_CONTAINS(treatment->at("summary").get<std::string>(), "urgent assessment");
+
+    // No vital signs: one risk suggestion without a score, marked incomplete, saying why.
+    auto bare = write("bare.json", R"({"resourceType":"Patient","id":"p2",
+      "identifier":[{"type":{"coding":[{"code":"MR"}]},"value":"NEWS-2"}],"name":[{"family":"Bare","given":["Bo"]}]})");
+    REQUIRE_EXIT(as("doc", {"import", bare.string()}), 0);
+    auto none = json_p("doc", {"plugins", "run", "org.consilium.news2", "--patient", "NEWS-2"});
+    BOOST_TEST(none.at("status") == "succeeded");
+    auto only = json_p("doc", {"suggestions", "NEWS-2"});
+    BOOST_REQUIRE(only.size() == 1u);
+    BOOST_TEST(only[0].at("kind") == "risk");
+    BOOST_TEST(only[0].at("score").is_null());
+    BOOST_TEST(only[0].at("complete") == false);
+    CHECK_CONTAINS(only[0].at("summary").get<std::string>(), "not computable");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
