@@ -68,6 +68,22 @@ struct RunFixture {
         return {};
     }
 
+    // A command plugin: <dir>/cmdplugins/<name>/ with run.sh as given, run as ["sh","run.sh"].
+    cp::DiscoveredPlugin command_plugin(const std::string& name, const std::string& script, int timeout_s = 30) {
+        auto m = valid_command("org.test.cmd." + name);
+        m["command"] = {"sh", "run.sh"};
+        m["limits"] = {{"timeout_s", timeout_s}, {"memory_mb", 512}};
+        auto folder = dir / "cmdplugins";
+        auto file = write_plugin(folder, name, m);
+        consilium::test::write_file(file.parent_path() / "run.sh",
+                                    "while [ $# -gt 0 ]; do case $1 in --input) in=$2;; --output) out=$2;; esac; "
+                                    "shift; done\n" + script);
+        for (auto& p : cp::discover_plugins(cp::SearchPath{{folder}}))
+            if (p.id == "org.test.cmd." + name) return p;
+        BOOST_FAIL("command plugin not discovered");
+        return {};
+    }
+
     RunResult run(const cp::DiscoveredPlugin& p, const std::optional<cp::VolumeInput>& v = std::nullopt) {
         return cp::run_plugin(*store, *session, p, patient, v);
     }
@@ -182,6 +198,75 @@ BOOST_AUTO_TEST_CASE(disabled_plugin_is_rejected_and_audited) {
     auto p = plugin("good");
     set_plugin_enabled(*store, login(*store, "admin", "admin"), p.id, false, std::string("stop"));
     expect_failure(run(p), RunStatus::rejected, "plugin disabled: stop");
+}
+
+BOOST_AUTO_TEST_CASE(command_plugin_is_stored_and_audited) {
+    auto p = command_plugin("good", R"(test -f "$in/context.json" || exit 9
+test -f run.sh || exit 8
+echo "PROGRESS 0.5"
+echo "PROGRESS 0.9" >&2
+printf '%s' '{"suggestions":[{"kind":"risk","confidence":0.6,"summary":"CHA2DS2-VASc 2","rationale":"age"}]}' > "$out/suggestions.json"
+)");
+    std::vector<double> progress;
+    cp::RunOptions o;
+    o.progress = [&](double f) { progress.push_back(f); };
+    auto r = cp::run_plugin(*store, *session, p, patient, std::nullopt, o);
+    BOOST_TEST_INFO("reason: " << r.reason);
+    BOOST_TEST(r.status == RunStatus::succeeded);
+    BOOST_REQUIRE(r.suggestions.size() == 1u);
+    BOOST_TEST(progress.size() == 2u);
+    auto list = store->suggestions().list_for_patient(patient);
+    BOOST_REQUIRE(list.size() == 1u);
+    BOOST_TEST(list[0].summary == "CHA2DS2-VASc 2");
+    BOOST_TEST(list[0].plugin_id == "org.test.cmd.good");
+    auto audited = runs_audited();
+    BOOST_REQUIRE(audited.size() == 1u);
+    BOOST_TEST(json::parse(audited[0].record.details)["status"] == "succeeded");
+}
+
+BOOST_AUTO_TEST_CASE(command_plugin_gets_the_volume_as_nrrd) {
+    auto m = valid_command("org.test.cmd.vol");
+    m["command"] = {"sh", "run.sh"};
+    m["inputs"]["volume"] = true;
+    auto file = write_plugin(dir / "volplugins", "vol", m);
+    consilium::test::write_file(file.parent_path() / "run.sh",
+                                "while [ $# -gt 0 ]; do case $1 in --input) in=$2;; --output) out=$2;; esac; shift; done\n"
+                                "grep -a -q 'space: left-posterior-superior' \"$in/volume.nrrd\" || exit 4\n"
+                                "grep -a -q 'type: short' \"$in/volume.nrrd\" || exit 5\n"
+                                "grep -q '1.2.3' \"$in/series.json\" || exit 6\n"
+                                "echo '{\"suggestions\":[]}' > \"$out/suggestions.json\"\n");
+    auto found = cp::discover_plugins(cp::SearchPath{{dir / "volplugins"}});
+    BOOST_REQUIRE(found.size() == 1u);
+    auto buffer = fs::path(dir.path()) / "voxels";
+    consilium::test::write_file(buffer, std::string(4 * 4 * 4 * 2, '\0'));
+    cp::VolumeInput v;
+    v.dims = {4, 4, 4};
+    v.fd = ::open(buffer.c_str(), O_RDONLY | O_CLOEXEC);
+    v.bytes = 128;
+    v.modality = "CT";
+    v.series_uid = "1.2.3";
+    auto r = run(found[0], v);
+    ::close(v.fd);
+    BOOST_TEST_INFO("reason: " << r.reason);
+    BOOST_TEST(r.status == RunStatus::succeeded);
+}
+
+BOOST_AUTO_TEST_CASE(command_plugin_exit_1_fails_with_its_stderr) {
+    expect_failure(run(command_plugin("exit1", "echo starting >&2\necho 'no model file' >&2\nexit 1\n")),
+                   RunStatus::failed, "no model file");
+}
+BOOST_AUTO_TEST_CASE(command_plugin_hang_times_out) {
+    expect_failure(run(command_plugin("hang", "sleep 600\n", 1)), RunStatus::timeout, "timed out after 1 s");
+}
+BOOST_AUTO_TEST_CASE(command_plugin_without_output_fails) {
+    expect_failure(run(command_plugin("nofile", "exit 0\n")), RunStatus::failed, "no suggestions.json");
+}
+BOOST_AUTO_TEST_CASE(command_plugin_invalid_json_is_invalid_output) {
+    expect_failure(run(command_plugin("badjson", "echo 'not json' > \"$out/suggestions.json\"\n")),
+                   RunStatus::invalid_output, "not valid JSON");
+}
+BOOST_AUTO_TEST_CASE(command_plugin_killed_by_a_signal_crashes) {
+    expect_failure(run(command_plugin("segv", "kill -SEGV $$\n")), RunStatus::crashed, "SIGSEGV");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -200,8 +200,11 @@ struct WorkerOutcome {
 
 void set_nonblock(int fd) { fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK); }
 
+// `command`: a command plugin (argv through a /bin/sh shim, run in `cwd` in its own process group,
+// PROGRESS lines on stderr too, no volume descriptor); else the native plugin worker.
 WorkerOutcome run_worker(const std::vector<std::string>& args, const std::optional<VolumeInput>& volume,
-                         std::chrono::milliseconds timeout, const RunOptions& options) {
+                         std::chrono::milliseconds timeout, const RunOptions& options, bool command = false,
+                         const fs::path& cwd = {}) {
     int out_pipe[2], err_pipe[2];
     if (pipe2(out_pipe, O_CLOEXEC) || pipe2(err_pipe, O_CLOEXEC))
         return {RunStatus::failed, std::string("cannot create pipes: ") + std::strerror(errno)};
@@ -210,24 +213,33 @@ WorkerOutcome run_worker(const std::vector<std::string>& args, const std::option
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
     posix_spawn_file_actions_adddup2(&actions, err_pipe[1], 2);
-    if (volume) posix_spawn_file_actions_adddup2(&actions, volume->fd, 3);  // dup2 clears close-on-exec
+    if (volume && !command) posix_spawn_file_actions_adddup2(&actions, volume->fd, 3);  // dup2 clears close-on-exec
+    if (!cwd.empty()) posix_spawn_file_actions_addchdir_np(&actions, cwd.c_str());
+    posix_spawnattr_t attr;
+    posix_spawnattr_init(&attr);
+    if (command) {  // its own process group, so a timeout stops its children too
+        posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+        posix_spawnattr_setpgroup(&attr, 0);
+    }
     std::vector<std::string> argv_s = args;
     std::vector<char*> argv;
     for (auto& a : argv_s) argv.push_back(a.data());
     argv.push_back(nullptr);
     pid_t pid = -1;
-    const int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+    const int rc = posix_spawn(&pid, argv[0], &actions, &attr, argv.data(), environ);
     posix_spawn_file_actions_destroy(&actions);
+    posix_spawnattr_destroy(&attr);
     ::close(out_pipe[1]);
     ::close(err_pipe[1]);
     if (rc != 0) {
         ::close(out_pipe[0]);
         ::close(err_pipe[0]);
-        return {RunStatus::failed, "cannot start the plugin worker " + args[0] + ": " + std::strerror(rc)};
+        return {RunStatus::failed, std::string(command ? "cannot start the plugin " : "cannot start the plugin worker ") +
+                                       args[0] + ": " + std::strerror(rc)};
     }
     set_nonblock(out_pipe[0]);
     set_nonblock(err_pipe[0]);
-    std::string out_pending, err_text;
+    std::string out_pending, err_pending, err_text;
     auto handle_line = [&](const std::string& line) {
         if (line.rfind("PROGRESS ", 0) == 0) {
             if (options.progress) options.progress(std::strtod(line.c_str() + 9, nullptr));
@@ -256,6 +268,16 @@ WorkerOutcome run_worker(const std::vector<std::string>& args, const std::option
             if (n <= 0) break;
             err_text.append(buf, static_cast<std::size_t>(n));
             if (err_text.size() > kStderrKeep) err_text.erase(0, err_text.size() - kStderrKeep);
+            if (command) {
+                err_pending.append(buf, static_cast<std::size_t>(n));
+                std::size_t nl;
+                while ((nl = err_pending.find('\n')) != std::string::npos) {
+                    auto line = err_pending.substr(0, nl);
+                    if (line.rfind("PROGRESS ", 0) == 0) handle_line(line);
+                    err_pending.erase(0, nl + 1);
+                }
+                if (err_pending.size() > kStderrKeep) err_pending.clear();
+            }
         }
     };
     const auto start = Clock::now();
@@ -270,14 +292,15 @@ WorkerOutcome run_worker(const std::vector<std::string>& args, const std::option
         if (w == pid) break;
         const auto now = Clock::now();
         if (!kill_at && now - start >= timeout) {
-            kill(pid, SIGTERM);
+            kill(command ? -pid : pid, SIGTERM);
             kill_at = now + std::chrono::seconds(2);
         } else if (kill_at && !killed && now >= *kill_at) {
-            kill(pid, SIGKILL);
+            kill(command ? -pid : pid, SIGKILL);
             killed = true;
         }
     }
     drain();
+    if (command) kill(-pid, SIGKILL);  // whatever it left behind in its group
     ::close(out_pipe[0]);
     ::close(err_pipe[0]);
     if (kill_at) {
@@ -295,8 +318,57 @@ WorkerOutcome run_worker(const std::vector<std::string>& args, const std::option
     const int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     if (code == 0) return {RunStatus::succeeded, {}};
     auto line = last_line(err_text);
+    if (command) {
+        auto why = "the plugin exited with code " + std::to_string(code);
+        if (!line.empty()) why += ": " + line;
+        return {RunStatus::failed, why};
+    }
     if (line.empty()) line = "the plugin worker exited with code " + std::to_string(code);
     return {code == 5 ? RunStatus::invalid_output : RunStatus::failed, line};
+}
+
+// input/volume.nrrd (LPS, raw little-endian voxels copied from the shared buffer) and
+// input/series.json for a command plugin.
+void write_volume_inputs(const VolumeInput& v, const fs::path& input_dir) {
+    if (v.fd < 0) throw std::runtime_error("the volume has no shared-memory descriptor");
+    std::ostringstream h;
+    h.precision(17);
+    h << "NRRD0004\n"
+      << "type: " << (v.float32 ? "float" : "short") << "\n"
+      << "dimension: 3\n"
+      << "space: left-posterior-superior\n"
+      << "sizes: " << v.dims[0] << ' ' << v.dims[1] << ' ' << v.dims[2] << "\n"
+      << "space directions:";
+    for (std::size_t axis = 0; axis < 3; ++axis) {
+        h << " (";
+        for (std::size_t r = 0; r < 3; ++r) h << (r ? "," : "") << v.direction[r * 3 + axis] * v.spacing_mm[axis];
+        h << ')';
+    }
+    h << "\nkinds: domain domain domain\n"
+      << "endian: little\n"
+      << "encoding: raw\n"
+      << "space origin: (" << v.origin_lps[0] << ',' << v.origin_lps[1] << ',' << v.origin_lps[2] << ")\n\n";
+    std::ofstream f(input_dir / "volume.nrrd", std::ios::binary);
+    f << h.str();
+    std::vector<char> buf(1 << 20);
+    std::size_t done = 0;
+    while (done < v.bytes) {
+        const auto want = std::min(buf.size(), v.bytes - done);
+        const ssize_t n = ::pread(v.fd, buf.data(), want, static_cast<off_t>(done));
+        if (n <= 0) throw std::runtime_error("cannot read the volume from shared memory");
+        f.write(buf.data(), n);
+        done += static_cast<std::size_t>(n);
+    }
+    if (!f) throw std::runtime_error("cannot write volume.nrrd");
+    json series = {{"modality", v.modality},
+                   {"series_uid", v.series_uid},
+                   {"pixel", v.float32 ? "float32" : "int16"},
+                   {"geometry",
+                    {{"dims", v.dims},
+                     {"spacing_mm", v.spacing_mm},
+                     {"origin_lps", v.origin_lps},
+                     {"direction", v.direction}}}};
+    std::ofstream(input_dir / "series.json", std::ios::binary) << series.dump(2);
 }
 
 fs::path fresh_work_dir() {
@@ -361,7 +433,7 @@ RunResult run_plugin(Store& store, const Session& session, const DiscoveredPlugi
     if (!plugin.available || !m) refusal = "plugin unavailable: " + (plugin.reason.empty() ? "no manifest" : plugin.reason);
     else if (state.quarantined) refusal = "plugin quarantined: " + state.reason.value_or("failed too often in a row");
     else if (!state.enabled) refusal = "plugin disabled" + (state.reason ? ": " + *state.reason : std::string());
-    else if (m->kind != PluginKind::native) refusal = "command plugins cannot be run yet";
+    else if (m->kind == PluginKind::command && m->command.empty()) refusal = "the manifest has an empty command";
     else if (m->inputs.volume && !volume) refusal = "the plugin needs a volume (--series)";
 
     PluginRun run;
@@ -394,13 +466,52 @@ RunResult run_plugin(Store& store, const Session& session, const DiscoveredPlugi
             work_dir = options.work_dir.empty() ? fresh_work_dir() : options.work_dir;
             own_work_dir = options.work_dir.empty();
             fs::create_directories(work_dir);
+            const std::uint64_t output_limit = static_cast<std::uint64_t>(m->limits.output_mb) << 20;
+            const auto timeout = options.timeout.value_or(std::chrono::milliseconds(std::int64_t{m->limits.timeout_s} * 1000));
+            if (m->kind == PluginKind::command) {
+                const auto run_dir = work_dir / "plugin-runs" / std::to_string(run.id);
+                const auto input_dir = run_dir / "input", output_dir = run_dir / "output";
+                fs::create_directories(input_dir);
+                fs::create_directories(output_dir);
+                std::ofstream(input_dir / "context.json", std::ios::binary) << context;
+                if (m->inputs.volume && volume) write_volume_inputs(*volume, input_dir);
+                // A /bin/sh shim sets the address-space limit, then execs the argv (resolved via PATH).
+                std::vector<std::string> args = {
+                    "/bin/sh", "-c",
+                    "ulimit -v " + std::to_string(std::int64_t{m->limits.memory_mb} * 1024) + " && exec \"$@\"", "sh"};
+                args.insert(args.end(), m->command.begin(), m->command.end());
+                args.insert(args.end(), {"--input", input_dir.string(), "--output", output_dir.string()});
+                auto outcome = run_worker(args, volume, timeout, options, true, plugin.folder);
+                result.status = outcome.status;
+                result.reason = outcome.reason;
+                const auto output_file = output_dir / "suggestions.json";
+                if (result.status == RunStatus::succeeded) {
+                    std::error_code ec;
+                    if (!fs::is_regular_file(output_file, ec)) {
+                        result.status = RunStatus::failed;
+                        result.reason = "the plugin wrote no suggestions.json";
+                    } else if (fs::file_size(output_file, ec) > output_limit) {
+                        result.status = RunStatus::invalid_output;
+                        result.reason = "the output exceeds its limit of " + std::to_string(m->limits.output_mb) + " MB";
+                    } else {
+                        std::ifstream in(output_file, std::ios::binary);
+                        std::string raw((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+                        if (auto why = validate_output(raw, m->outputs, volume); !why.empty()) {
+                            result.status = RunStatus::invalid_output;
+                            result.reason = why;
+                        } else {
+                            output = json::parse(raw);
+                            outputs_hash = sha256_hex(output.dump());
+                        }
+                    }
+                }
+            } else {
             const auto context_file = work_dir / "context.json";
             const auto output_file = work_dir / "suggestions.out";
             {
                 std::ofstream f(context_file, std::ios::binary);
                 f << context;
             }
-            const std::uint64_t output_limit = static_cast<std::uint64_t>(m->limits.output_mb) << 20;
             std::vector<std::string> args = {
                 (options.worker.empty() ? default_worker() : options.worker).string(),
                 "--library", (plugin.folder / m->library).string(), "--context", context_file.string(),
@@ -417,7 +528,6 @@ RunResult run_plugin(Store& store, const Session& session, const DiscoveredPlugi
                                          "--direction", dir.str(), "--pixel", volume->float32 ? "float32" : "int16",
                                          "--modality", volume->modality, "--series-uid", volume->series_uid});
             }
-            const auto timeout = options.timeout.value_or(std::chrono::milliseconds(std::int64_t{m->limits.timeout_s} * 1000));
             auto outcome = run_worker(args, volume, timeout, options);
             result.status = outcome.status;
             result.reason = outcome.reason;
@@ -443,6 +553,7 @@ RunResult run_plugin(Store& store, const Session& session, const DiscoveredPlugi
                         result.reason = e.what();
                     }
                 }
+            }
             }
         } catch (const std::exception& e) {
             result.status = RunStatus::failed;
