@@ -17,6 +17,8 @@
 #include <cstring>
 #include <iostream>
 
+#include <unistd.h>
+
 namespace consilium::cli {
 namespace {
 
@@ -189,7 +191,13 @@ int run(const Context& ctx, const Args& args) {
     }
     plugins::RunOptions options;
     options.timeout = timeout;
+    // The patient's context is written for the plugin: inside the workspace, never in /tmp
+    // (patient data leaves the workspace only by an audited export). Removed after the run.
+    options.work_dir = ws.folder() / "plugin-work" / std::to_string(::getpid());
+    std::error_code cleanup;
+    std::filesystem::remove_all(options.work_dir, cleanup);
     auto r = plugins::run_plugin(ws.store(), session, l.found, patient.id, input, options);
+    std::filesystem::remove_all(options.work_dir, cleanup);
     if (ctx.json || args.flag("--json")) {
         ctx.print_json(json{{"run_id", r.run_id},
                             {"status", std::string(to_string(r.status))},
