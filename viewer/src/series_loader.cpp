@@ -151,6 +151,7 @@ Volume load_series(const ScanResult& scan, const Series& series, const LoadOptio
     }
     const std::size_t slice_bytes = static_cast<std::size_t>(v.dims[0]) * static_cast<std::size_t>(v.dims[1]) * bytes_per_voxel(v.pixel_type);
     v.voxels = make_shared_buffer(slice_bytes * static_cast<std::size_t>(v.dims[2]), "consilium-volume");
+    if (options.volume_allocated) options.volume_allocated(v);
 
     // The middle slice first, then outwards: a viewer can show it while the rest arrives.
     const int n = static_cast<int>(series.slices.size());

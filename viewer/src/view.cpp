@@ -339,6 +339,43 @@ void View::update(const ViewState& state) {
     else impl_->update_2d(state);
 }
 
+void View::zoom_and_pan(double zoom, const std::array<double, 2>& pan_mm) {
+    vtkCamera* camera = impl_->renderer->GetActiveCamera();
+    if (zoom > 0 && zoom != 1.0) camera->SetParallelScale(camera->GetParallelScale() / zoom);
+    if (pan_mm[0] == 0 && pan_mm[1] == 0) return;
+    double up[3], f[3], p[3], dop[3];
+    camera->GetViewUp(up);
+    camera->GetFocalPoint(f);
+    camera->GetPosition(p);
+    camera->GetDirectionOfProjection(dop);
+    // right = direction of projection x up (screen right as the viewer sees it)
+    const double right[3] = {dop[1] * up[2] - dop[2] * up[1], dop[2] * up[0] - dop[0] * up[2], dop[0] * up[1] - dop[1] * up[0]};
+    double shift[3];
+    for (int i = 0; i < 3; ++i) shift[i] = -(right[i] * pan_mm[0] + up[i] * pan_mm[1]);  // the picture moves, not the eye
+    camera->SetFocalPoint(f[0] + shift[0], f[1] + shift[1], f[2] + shift[2]);
+    camera->SetPosition(p[0] + shift[0], p[1] + shift[1], p[2] + shift[2]);
+}
+
+std::optional<Vec3> View::pick_lps(double display_x, double display_y) {
+    if (impl_->kind == ViewKind::volume3d) return std::nullopt;
+    vtkRenderer* r = impl_->renderer;
+    r->SetDisplayPoint(display_x, display_y, 0);
+    r->DisplayToWorld();
+    double w[4];
+    r->GetWorldPoint(w);
+    if (w[3] != 0) {
+        for (int i = 0; i < 3; ++i) w[i] /= w[3];
+    }
+    const SlicePlane& pl = impl_->plane;
+    Vec3 out{};
+    for (int i = 0; i < 3; ++i) out[i] = pl.origin_lps[i] + w[0] * pl.axes.right[i] + w[1] * pl.axes.up[i];
+    return out;
+}
+
+void View::data_changed() {
+    if (impl_->image) impl_->image->Modified();
+}
+
 void View::fit(int width_px, int height_px) {
     vtkCamera* camera = impl_->renderer->GetActiveCamera();
     camera->ParallelProjectionOn();

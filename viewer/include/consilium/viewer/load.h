@@ -27,6 +27,9 @@ struct LoadOptions {
     std::function<void(std::size_t done, std::size_t total)> progress;
     // Called once, as soon as the middle slice is in the buffer (before the rest has arrived).
     std::function<void(int slice)> middle_slice_ready;
+    // Called once, before any slice is decoded, with the volume whose buffer the workers are about
+    // to fill (same memory as the returned volume): a viewer can show slices as they arrive.
+    std::function<void(const Volume& filling)> volume_allocated;
     const std::atomic<bool>* cancel = nullptr;
     int workers = 0;                             // 0: one per core
     std::chrono::seconds timeout{120};           // wall-clock, for the whole load

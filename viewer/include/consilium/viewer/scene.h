@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -62,8 +63,16 @@ public:
     vtkRenderer* renderer();
     // Applies the state (plane through the crosshair, window, overlays...). Cheap when little changed.
     void update(const ViewState& state);
+    // The voxels changed in place (a volume still loading): draw them again on the next update.
+    void data_changed();
     // Camera fitted so the whole slice (or volume) shows, centred, in a viewport of this size.
     void fit(int width_px, int height_px);
+    // After fit: magnify by `zoom` (1 = fitted) and shift the picture by `pan_mm` (screen right, up).
+    // The 3D view treats pan as a shift of the camera in its own screen plane as well.
+    void zoom_and_pan(double zoom, const std::array<double, 2>& pan_mm);
+    // The patient point (LPS, mm) under a display pixel (VTK display coordinates: origin bottom
+    // left) of a 2D view, on the plane it shows; nothing for the 3D view.
+    std::optional<Vec3> pick_lps(double display_x, double display_y);
     // Software OpenGL (llvmpipe) renders 3D faster with the CPU ray caster: say which we have.
     void set_software_rendering(bool software);
 

@@ -1,0 +1,45 @@
+#include "model/review_form.h"
+
+#include <algorithm>
+#include <cctype>
+
+namespace consilium::gui {
+
+namespace {
+bool blank(const std::string& s) {
+    return std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isspace(c); });
+}
+}  // namespace
+
+std::string ReviewForm::problem() const {
+    using decision::ReviewStatus;
+    if (decision_ == ReviewStatus::proposed) return "choose accept, modify or reject";
+    if (decision_ == ReviewStatus::accepted) return "";
+    if (!code_) return "choose a reason from the list";
+    if (*code_ == decision::ReasonCode::other && blank(text_)) return "describe the reason (\"other\" needs words)";
+    if (decision_ == ReviewStatus::modified && blank(text_) && !concept_) return "say what you hold instead";
+    return "";
+}
+
+decision::ReviewDecision ReviewForm::to_decision() const {
+    decision::ReviewDecision d;
+    d.decision = decision_;
+    if (decision_ != decision::ReviewStatus::accepted) {
+        d.reason_code = code_;
+        d.reason_text = text_;
+        d.modified_concept = concept_;
+    }
+    d.note = note_;
+    return d;
+}
+
+std::string why_cannot_decide(decision::Role role, const decision::Suggestion& s) {
+    if (!decision::allowed(role, decision::Permission::review_suggestions))
+        return "only radiologists and physicians decide on AI suggestions (you are " +
+               std::string(decision::to_string(role)) + ")";
+    if (s.status != decision::ReviewStatus::proposed)
+        return "already " + std::string(decision::to_string(s.status)) + " by " + s.reviewed_by.value_or("?");
+    return "";
+}
+
+}  // namespace consilium::gui

@@ -1,0 +1,166 @@
+#include "model/viewer_model.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+namespace consilium::gui {
+
+namespace {
+
+// The volume axis (0, 1, 2) closest to the view's normal, and its spacing.
+int normal_axis(const viewer::Volume& v, ViewKind view) {
+    const auto n = viewer::view_axes(view).normal;
+    int best = 0;
+    double best_dot = -1;
+    for (int axis = 0; axis < 3; ++axis) {
+        double d = 0;
+        for (int r = 0; r < 3; ++r) d += v.direction[r * 3 + axis] * n[r];
+        if (std::abs(d) > best_dot) best_dot = std::abs(d), best = axis;
+    }
+    return best;
+}
+
+}  // namespace
+
+void ViewerModel::set_volume(std::shared_ptr<const viewer::Volume> volume) {
+    volume_ = std::move(volume);
+    complete_ = true;
+    rois_.clear();
+    masks_.clear();
+    if (volume_) {
+        state_ = viewer::initial_state(*volume_);
+        preset_name_.reset();
+        zoom_ = {1, 1, 1, 1};
+        pan_ = {};
+    }
+    apply_overlays();
+    changed.emit();
+}
+
+void ViewerModel::voxels_arrived(bool complete) {
+    ++revision_;
+    complete_ = complete;
+    changed.emit();
+}
+
+void ViewerModel::clear() {
+    volume_.reset();
+    state_ = {};
+    maximised_.reset();
+    rois_.clear();
+    masks_.clear();
+    changed.emit();
+}
+
+void ViewerModel::scroll(ViewKind view, int steps) {
+    if (!volume_ || view == ViewKind::volume3d || steps == 0) return;
+    const int axis = normal_axis(*volume_, view);
+    auto index = viewer::lps_to_index(*volume_, state_.crosshair_lps);
+    // Screen "away from the viewer" is a wheel step forward; keep it the same in every view by
+    // following the normal's sign on this axis.
+    const auto n = viewer::view_axes(view).normal;
+    double sign = 0;
+    for (int r = 0; r < 3; ++r) sign += volume_->direction[r * 3 + axis] * n[r];
+    const double step = sign >= 0 ? 1.0 : -1.0;
+    double k = std::round(index[axis]) + step * steps;
+    k = std::clamp(k, 0.0, static_cast<double>(volume_->dims[axis] - 1));
+    index[axis] = k;
+    state_.crosshair_lps = viewer::index_to_lps(*volume_, index);
+    changed.emit();
+}
+
+void ViewerModel::drag_window_level(int dx_px, int dy_px) {
+    if (!volume_) return;
+    // Sensitivity grows with the window so both brain and bone windows are reachable in one drag.
+    const double per_px = std::max(1.0, state_.window.window / 200.0);
+    state_.window.window = std::max(1.0, state_.window.window + dx_px * per_px);
+    state_.window.level += dy_px * per_px;
+    preset_name_.reset();
+    changed.emit();
+}
+
+bool ViewerModel::apply_preset(int number) {
+    const auto names = viewer::window_preset_names();
+    if (!volume_ || number < 1 || number > static_cast<int>(names.size())) return false;
+    auto wl = viewer::window_preset(names[number - 1]);
+    if (!wl) return false;
+    state_.window = *wl;
+    preset_name_ = names[number - 1];
+    changed.emit();
+    return true;
+}
+
+std::string ViewerModel::window_label() const {
+    if (preset_name_) return *preset_name_;
+    char text[64];
+    std::snprintf(text, sizeof text, "W %.0f L %.0f", state_.window.window, state_.window.level);
+    return text;
+}
+
+void ViewerModel::reset() {
+    if (!volume_) return;
+    auto masks = state_.masks;
+    auto rois = state_.rois;
+    state_ = viewer::initial_state(*volume_);
+    state_.masks = std::move(masks);
+    state_.rois = std::move(rois);
+    preset_name_.reset();
+    zoom_ = {1, 1, 1, 1};
+    pan_ = {};
+    maximised_.reset();
+    changed.emit();
+}
+
+void ViewerModel::set_crosshair(const viewer::Vec3& lps) {
+    if (!volume_) return;
+    auto index = viewer::lps_to_index(*volume_, lps);
+    for (int a = 0; a < 3; ++a) index[a] = std::clamp(index[a], 0.0, static_cast<double>(volume_->dims[a] - 1));
+    state_.crosshair_lps = viewer::index_to_lps(*volume_, index);
+    changed.emit();
+}
+
+void ViewerModel::zoom(ViewKind view, double factor) {
+    auto& z = zoom_[index(view)];
+    z = std::clamp(z * factor, 0.25, 16.0);
+    changed.emit();
+}
+
+void ViewerModel::pan(ViewKind view, double right_mm, double up_mm) {
+    pan_[index(view)][0] += right_mm;
+    pan_[index(view)][1] += up_mm;
+    changed.emit();
+}
+
+void ViewerModel::toggle_maximised(ViewKind view) {
+    if (maximised_ == view) maximised_.reset();
+    else maximised_ = view;
+    changed.emit();
+}
+
+void ViewerModel::set_evidence(std::vector<viewer::RoiBox> rois, std::vector<viewer::MaskOverlay> masks) {
+    rois_ = std::move(rois);
+    masks_ = std::move(masks);
+    apply_overlays();
+    changed.emit();
+}
+
+void ViewerModel::set_overlays_visible(bool visible) {
+    overlays_visible_ = visible;
+    apply_overlays();
+    changed.emit();
+}
+
+void ViewerModel::apply_overlays() {
+    state_.rois = overlays_visible_ ? rois_ : std::vector<viewer::RoiBox>{};
+    state_.masks = overlays_visible_ ? masks_ : std::vector<viewer::MaskOverlay>{};
+}
+
+std::pair<int, int> ViewerModel::slice_of(ViewKind view) const {
+    if (!volume_ || view == ViewKind::volume3d) return {0, 0};
+    const int axis = normal_axis(*volume_, view);
+    const auto index = viewer::lps_to_index(*volume_, state_.crosshair_lps);
+    return {static_cast<int>(std::lround(index[axis])) + 1, volume_->dims[axis]};
+}
+
+}  // namespace consilium::gui

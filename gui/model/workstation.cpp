@@ -1,0 +1,159 @@
+#include "model/workstation.h"
+
+#include "consilium/decision/errors.h"
+#include "consilium/decision/patient_lookup.h"
+#include "consilium/decision/record_access.h"
+#include "consilium/decision/review.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+
+namespace consilium::gui {
+
+std::string SeriesEntry::label() const {
+    std::string text = study.date.value_or("");
+    if (series.modality) text += (text.empty() ? "" : " ") + *series.modality;
+    const std::string what = series.description.value_or(study.description.value_or(""));
+    if (!what.empty()) text += " " + what;
+    text += " (" + std::to_string(series.instances) + " images)";
+    return text;
+}
+
+Workstation::Workstation(const std::filesystem::path& workspace) : workspace_(decision::Workspace::open(workspace)) {}
+
+std::vector<decision::User> Workstation::demo_users() {
+    std::vector<decision::User> out;
+    for (auto& u : store().users().list())
+        if (u.demo && u.active) out.push_back(u);
+    return out;
+}
+
+std::string Workstation::login(const std::string& name, const std::string& password) {
+    try {
+        session_ = decision::login(store(), name, password);
+    } catch (const std::exception& e) {
+        return e.what();
+    }
+    refresh_patients();
+    session_changed.emit();
+    return "";
+}
+
+void Workstation::logout(const char* why) {
+    if (!session_) return;
+    try {
+        decision::record_logout(store(), *session_, why);
+    } catch (...) {
+        // The session ends whatever the store says; nothing clinical depends on this entry.
+    }
+    close_patient();
+    session_.reset();
+    session_changed.emit();
+}
+
+std::string Workstation::user_label() const {
+    if (!session_) return "";
+    return session_->user.name + " (" + std::string(decision::to_string(session_->user.role)) + ")";
+}
+
+void Workstation::refresh_patients() {
+    std::vector<PatientRow> rows;
+    const std::string today = today_iso();
+    for (const auto& p : store().patients().list()) {
+        PatientRow r;
+        r.id = p.id;
+        r.name = p.name;
+        r.mrn = p.mrn;
+        r.birth_date = p.birth_date.value_or("");
+        r.sex = p.sex.value_or("");
+        if (p.birth_date) r.age = age_in_years(*p.birth_date, today);
+        r.studies = static_cast<int>(p.study_count);
+        std::string newest_news2;
+        for (const auto& s : store().suggestions().list_for_patient(p.id)) {
+            if (s.status == decision::ReviewStatus::proposed) ++r.open_suggestions;
+            if (s.kind == decision::SuggestionKind::risk && s.plugin_id.find("news2") != std::string::npos &&
+                s.created_at >= newest_news2) {
+                newest_news2 = s.created_at;
+                r.news2_band = s.band;
+            }
+            r.last_activity = std::max(r.last_activity, s.created_at.substr(0, 10));
+        }
+        for (const auto& st : store().imaging().studies_of(p.id))
+            if (st.date) r.last_activity = std::max(r.last_activity, *st.date);
+        rows.push_back(std::move(r));
+    }
+    patients_.set_rows(std::move(rows));
+    patients_changed.emit();
+}
+
+std::string Workstation::open_patient(const std::string& text) {
+    try {
+        return open_patient(decision::find_patient(store(), text).id);
+    } catch (const std::exception& e) {
+        return e.what();
+    }
+}
+
+std::string Workstation::open_patient(std::int64_t id) {
+    if (!session_) return "log in first";
+    try {
+        patient_ = decision::open_patient_record(store(), *session_, id);
+    } catch (const std::exception& e) {
+        return e.what();
+    }
+    series_.clear();
+    for (const auto& study : store().imaging().studies_of(id))
+        for (const auto& s : store().imaging().series_of(study.id))
+            series_.push_back({s, study, folder() / s.folder});
+    suggestions_ = store().suggestions().list_for_patient(id);
+    patient_changed.emit();
+    suggestions_changed.emit();
+    return "";
+}
+
+void Workstation::close_patient() {
+    if (!patient_) return;
+    patient_.reset();
+    series_.clear();
+    suggestions_.clear();
+    patient_changed.emit();
+    suggestions_changed.emit();
+}
+
+std::optional<PatientBanner> Workstation::banner() const {
+    if (!patient_) return std::nullopt;
+    return make_banner(*patient_, today_iso());
+}
+
+void Workstation::refresh_suggestions() {
+    if (!patient_) return;
+    suggestions_ = store().suggestions().list_for_patient(patient_->id);
+    suggestions_changed.emit();
+}
+
+std::string Workstation::decide(std::int64_t suggestion_id, const ReviewForm& form) {
+    if (!session_) return "log in first";
+    if (auto problem = form.problem(); !problem.empty()) return problem;
+    try {
+        decision::review(store(), *session_, suggestion_id, form.to_decision());
+    } catch (const std::exception& e) {
+        return e.what();
+    }
+    refresh_suggestions();
+    refresh_patients();
+    return "";
+}
+
+void Workstation::record_series_viewed(const SeriesEntry& entry) {
+    if (!session_) return;
+    auto tx = store().begin();
+    nlohmann::json details{{"series_uid", entry.series.series_uid},
+                           {"study_uid", entry.study.study_uid},
+                           {"patient_id", entry.study.patient_id}};
+    store().audit().append(
+        decision::audit_record(*session_, "series.view", "series", entry.series.series_uid, details.dump()));
+    tx->commit();
+}
+
+}  // namespace consilium::gui

@@ -1,0 +1,78 @@
+#pragma once
+// The root of the presentation model: one workspace, the logged-in clinician, the worklist, the
+// open patient with their imaging series and AI suggestions. Every call that changes the record
+// goes through decision/ (which checks the role and writes the audit entry); this class turns
+// failures into messages for the views and says what changed.
+#include "model/patient_banner.h"
+#include "model/patient_list.h"
+#include "model/review_form.h"
+#include "model/signal.h"
+
+#include "consilium/decision/session.h"
+#include "consilium/decision/workspace.h"
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace consilium::gui {
+
+struct SeriesEntry {
+    decision::ImagingSeries series;
+    decision::ImagingStudy study;
+    std::filesystem::path folder;  // absolute
+    std::string label() const;     // "2024-03-01 CT Chest (120 images)"
+};
+
+class Workstation {
+public:
+    // Opens the workspace; throws decision::NotFound (with a hint) when there is none.
+    explicit Workstation(const std::filesystem::path& workspace);
+
+    const std::filesystem::path& folder() const { return workspace_.folder(); }
+    decision::Store& store() { return workspace_.store(); }
+    // Demo users shown on the log-in dialog ("password = user name").
+    std::vector<decision::User> demo_users();
+
+    // "" on success, else the message to show; failed attempts are audited by decision/.
+    std::string login(const std::string& name, const std::string& password);
+    void logout(const char* why = "logout");  // audited; closes the patient
+    bool logged_in() const { return session_.has_value(); }
+    const decision::Session& session() const { return *session_; }
+    std::string user_label() const;  // "radiologist (radiologist)"
+
+    PatientList& patients() { return patients_; }
+    void refresh_patients();
+
+    // Opens a patient by id or MRN text (audited `patient.open`); "" or the message.
+    std::string open_patient(const std::string& id_or_mrn);
+    std::string open_patient(std::int64_t id);
+    void close_patient();
+    const std::optional<decision::Patient>& patient() const { return patient_; }
+    std::optional<PatientBanner> banner() const;
+    const std::vector<SeriesEntry>& series() const { return series_; }
+    const std::vector<decision::Suggestion>& suggestions() const { return suggestions_; }
+    void refresh_suggestions();
+
+    // Records a clinician's decision; "" or the message (role, missing reason, already decided).
+    std::string decide(std::int64_t suggestion_id, const ReviewForm& form);
+    // Audits `series.view` for a series of the open patient.
+    void record_series_viewed(const SeriesEntry& entry);
+
+    Signal<> session_changed;      // log-in, log-out
+    Signal<> patients_changed;     // worklist rows
+    Signal<> patient_changed;      // another patient opened (or none)
+    Signal<> suggestions_changed;  // new runs, decisions
+
+private:
+    decision::Workspace workspace_;
+    std::optional<decision::Session> session_;
+    PatientList patients_;
+    std::optional<decision::Patient> patient_;
+    std::vector<SeriesEntry> series_;
+    std::vector<decision::Suggestion> suggestions_;
+};
+
+}  // namespace consilium::gui

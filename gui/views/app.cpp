@@ -1,0 +1,173 @@
+// consilium: the workstation. Opens the workspace, asks who is there, and shows the main window.
+#include "model/launch_options.h"
+#include "model/stall_meter.h"
+#include "model/workstation.h"
+#include "views/login_dialog.h"
+#include "views/main_frame.h"
+
+#include <wx/app.h>
+#include <wx/intl.h>
+#include <wx/msgdlg.h>
+#include <wx/stdpaths.h>
+#include <wx/timer.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <cstdlib>
+#include <memory>
+
+namespace consilium::gui {
+
+int g_exit_code = 0;  // what main() returns: wx gives no code of its own when OnInit fails
+
+class WorkstationApp : public wxApp {
+public:
+    bool OnInit() override;
+    int OnExit() override;
+
+private:
+    bool log_in(const wxString& locked_user = "");
+    void set_language(const std::optional<std::string>& language);
+    void lock();
+
+    LaunchOptions options_;
+    std::unique_ptr<Workstation> workstation_;
+    std::unique_ptr<wxLocale> locale_;
+    MainFrame* frame_ = nullptr;
+    std::unique_ptr<StallMeter> stalls_;
+    wxTimer heartbeat_;
+    std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+};
+
+void WorkstationApp::set_language(const std::optional<std::string>& language) {
+    // Catalogues live in <prefix>/share/locale (the build tree is laid out the same way).
+    const std::filesystem::path exe = wxStandardPaths::Get().GetExecutablePath().utf8_string();
+    wxLocale::AddCatalogLookupPathPrefix(wxString::FromUTF8((exe.parent_path().parent_path() / "share" / "locale").string()));
+    int lang = wxLANGUAGE_DEFAULT;
+    if (language == "nl") lang = wxLANGUAGE_DUTCH;
+    else if (language == "en") lang = wxLANGUAGE_ENGLISH_US;
+    locale_ = std::make_unique<wxLocale>();
+    // A missing system locale (C in containers) must not stop the program: the strings stay English.
+    wxLogNull quiet;
+    locale_->Init(lang, wxLOCALE_DONT_LOAD_DEFAULT);
+    locale_->AddCatalog("consilium");
+}
+
+bool WorkstationApp::OnInit() {
+    std::vector<std::string> args;
+    for (int i = 1; i < argc; ++i) args.push_back(argv[i].utf8_string());
+    options_ = parse_launch_options(args);  // checked in main() before wx started
+    set_language(options_.language);
+    try {
+        workstation_ = std::make_unique<Workstation>(options_.workspace);
+    } catch (const std::exception& e) {
+        std::cerr << "consilium: " << e.what() << "\n";
+        wxMessageBox(wxString::FromUTF8(e.what()), _("Consilium - cannot open the workspace"), wxOK | wxICON_ERROR);
+        g_exit_code = 2;
+        return false;
+    }
+    if (options_.watchdog) {
+        stalls_ = std::make_unique<StallMeter>(std::chrono::milliseconds(10));
+        heartbeat_.Bind(wxEVT_TIMER, [this](wxTimerEvent&) { stalls_->tick(); });
+        heartbeat_.Start(10);
+    }
+    if (!log_in()) {
+        g_exit_code = 1;
+        return false;
+    }
+    return true;
+}
+
+bool WorkstationApp::log_in(const wxString& locked_user) {
+    std::vector<std::string> demo;
+    for (const auto& u : workstation_->demo_users()) demo.push_back(u.name);
+    LoginDialog dialog(nullptr, wxString::FromUTF8(workstation_->folder().string()), demo,
+                       [this](const std::string& user, const std::string& password) {
+                           return workstation_->login(user, password);
+                       },
+                       locked_user);
+    if (stalls_) stalls_->restart();
+    const int answer = dialog.ShowModal();
+    if (stalls_) stalls_->restart();
+    if (answer != wxID_OK) return false;
+
+    const auto prefs = load_preferences(preferences_file(workstation_->folder(), workstation_->session().user.name));
+    if (frame_) return true;  // unlocked: the same window carries on
+    if (!options_.language && prefs.language) set_language(prefs.language);
+    frame_ = new MainFrame(*workstation_, [this] { lock(); });
+    frame_->restore_layout(prefs);
+    frame_->Show();
+    SetTopWindow(frame_);
+    frame_->Bind(wxEVT_CLOSE_WINDOW, [this](wxCloseEvent& e) {
+        try {
+            auto file = preferences_file(workstation_->folder(), workstation_->session().user.name);
+            auto p = load_preferences(file);
+            p.layout = frame_->layout();
+            save_preferences(file, p);
+        } catch (const std::exception& ex) {
+            std::cerr << "consilium: layout not saved: " << ex.what() << "\n";
+        }
+        workstation_->logout("quit");
+        frame_ = nullptr;
+        e.Skip();
+    });
+    if (options_.patient) frame_->open_patient_text(*options_.patient, options_.series.value_or(""));
+    if (stalls_) {
+        const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started_);
+        std::cerr << "startup: main window shown " << ms.count() << " ms after launch (log-in dialog included)\n";
+    }
+    return true;
+}
+
+void WorkstationApp::lock() {
+    if (!frame_) return;
+    const wxString user = wxString::FromUTF8(workstation_->session().user.name);
+    const std::int64_t patient = workstation_->patient() ? workstation_->patient()->id : 0;
+    workstation_->logout("lock");
+    frame_->Hide();
+    if (!log_in(user)) {
+        frame_->Destroy();
+        frame_ = nullptr;
+        return;
+    }
+    // Another user unlocking does not inherit the previous user's open record.
+    if (patient != 0 && workstation_->session().user.name == user.utf8_string()) frame_->open_patient(patient);
+    frame_->Show();
+}
+
+int WorkstationApp::OnExit() {
+    if (stalls_) std::cerr << stalls_->report() << "\n";
+    return g_exit_code;
+}
+
+}  // namespace consilium::gui
+
+wxIMPLEMENT_APP_NO_MAIN(consilium::gui::WorkstationApp);
+
+int main(int argc, char** argv) {
+    using namespace consilium::gui;
+    std::vector<std::string> args(argv + 1, argv + argc);
+    try {
+        const auto options = parse_launch_options(args);
+        if (options.help) {
+            std::cout << launch_usage();
+            return 0;
+        }
+        if (options.version) {
+            std::cout << "consilium " CONSILIUM_VERSION "\n";
+            return 0;
+        }
+    } catch (const std::exception& e) {
+        std::cerr << "consilium: " << e.what() << "\n" << launch_usage();
+        return 2;
+    }
+    if (!std::getenv("DISPLAY") && !std::getenv("WAYLAND_DISPLAY")) {
+        std::cerr << "consilium: no display. Run it on a desktop, or headless under Xvfb:\n"
+                     "  xvfb-run -a -s '-screen 0 1600x1000x24' consilium --workspace DIR\n";
+        return 3;
+    }
+    const int wx_code = wxEntry(argc, argv);
+    return g_exit_code != 0 ? g_exit_code : wx_code;
+}

@@ -1,0 +1,71 @@
+#include "views/patient_list_panel.h"
+
+#include <wx/choice.h>
+#include <wx/intl.h>
+#include <wx/listctrl.h>
+#include <wx/sizer.h>
+#include <wx/srchctrl.h>
+
+namespace consilium::gui {
+
+PatientListPanel::PatientListPanel(wxWindow* parent, Workstation& workstation, std::function<void(std::int64_t)> open)
+    : wxPanel(parent, wxID_ANY), workstation_(workstation), open_(std::move(open)) {
+    search_ = new wxSearchCtrl(this, wxID_ANY);
+    search_->SetDescriptiveText(_("Search name or MRN"));
+    sort_ = new wxChoice(this, wxID_ANY);
+    sort_->Append(_("Sort: risk (NEWS2)"));
+    sort_->Append(_("Sort: name"));
+    sort_->Append(_("Sort: latest activity"));
+    sort_->Append(_("Sort: open suggestions"));
+    sort_->SetSelection(0);
+    list_ = new wxListView(this, wxID_ANY, wxDefaultPosition, wxDefaultSize, wxLC_REPORT | wxLC_SINGLE_SEL);
+    list_->AppendColumn(_("Patient"), wxLIST_FORMAT_LEFT, 170);
+    list_->AppendColumn(_("Born"), wxLIST_FORMAT_LEFT, 88);
+    list_->AppendColumn(_("NEWS2"), wxLIST_FORMAT_LEFT, 80);
+    list_->AppendColumn(_("Open AI"), wxLIST_FORMAT_RIGHT, 60);
+    list_->AppendColumn(_("Images"), wxLIST_FORMAT_RIGHT, 56);
+    auto* top = new wxBoxSizer(wxVERTICAL);
+    top->Add(search_, 0, wxEXPAND | wxALL, 4);
+    top->Add(sort_, 0, wxEXPAND | wxLEFT | wxRIGHT | wxBOTTOM, 4);
+    top->Add(list_, 1, wxEXPAND);
+    SetSizer(top);
+
+    search_->Bind(wxEVT_TEXT, [this](wxCommandEvent&) {
+        workstation_.patients().set_search(search_->GetValue().utf8_string());
+        fill();
+    });
+    sort_->Bind(wxEVT_CHOICE, [this](wxCommandEvent& e) {
+        static constexpr PatientSort order[] = {PatientSort::risk, PatientSort::name, PatientSort::last_activity,
+                                                PatientSort::open_suggestions};
+        workstation_.patients().set_sort(order[std::clamp(e.GetSelection(), 0, 3)]);
+        fill();
+    });
+    list_->Bind(wxEVT_LIST_ITEM_ACTIVATED, [this](wxListEvent& e) {
+        const auto& rows = workstation_.patients().visible();
+        const auto i = static_cast<std::size_t>(e.GetIndex());
+        if (i < rows.size()) open_(rows[i].id);
+    });
+    workstation_.patients_changed.connect([this] { fill(); });
+}
+
+void PatientListPanel::fill() {
+    list_->Freeze();
+    list_->DeleteAllItems();
+    const auto& rows = workstation_.patients().visible();
+    const auto open_id = workstation_.patient() ? workstation_.patient()->id : 0;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        const auto& r = rows[i];
+        const long item = list_->InsertItem(static_cast<long>(i), wxString::FromUTF8(r.name));
+        list_->SetItem(item, 1, wxString::FromUTF8(r.birth_date));
+        list_->SetItem(item, 2, r.news2_band ? wxGetTranslation(wxString::FromUTF8(*r.news2_band)) : wxString("-"));
+        list_->SetItem(item, 3, r.open_suggestions ? wxString::Format("%d", r.open_suggestions) : wxString("-"));
+        list_->SetItem(item, 4, r.studies ? wxString::Format("%d", r.studies) : wxString("-"));
+        const int rank = risk_rank(r.news2_band);
+        if (rank >= 4) list_->SetItemBackgroundColour(item, wxColour(250, 210, 205));
+        else if (rank == 3) list_->SetItemBackgroundColour(item, wxColour(252, 230, 200));
+        if (r.id == open_id) list_->Select(item);
+    }
+    list_->Thaw();
+}
+
+}  // namespace consilium::gui

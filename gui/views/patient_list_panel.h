@@ -1,0 +1,27 @@
+#pragma once
+// The worklist: search box, sort choice and a list of patients (risk first by default).
+// Activating a row opens that patient.
+#include "model/workstation.h"
+
+#include <wx/panel.h>
+
+class wxListView;
+class wxSearchCtrl;
+class wxChoice;
+
+namespace consilium::gui {
+
+class PatientListPanel : public wxPanel {
+public:
+    PatientListPanel(wxWindow* parent, Workstation& workstation, std::function<void(std::int64_t)> open);
+
+private:
+    void fill();
+    Workstation& workstation_;
+    std::function<void(std::int64_t)> open_;
+    wxSearchCtrl* search_ = nullptr;
+    wxChoice* sort_ = nullptr;
+    wxListView* list_ = nullptr;
+};
+
+}  // namespace consilium::gui

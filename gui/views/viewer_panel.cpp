@@ -1,0 +1,98 @@
+#include "views/viewer_panel.h"
+
+#include "views/view_canvas.h"
+
+#include <wx/checkbox.h>
+#include <wx/choice.h>
+#include <wx/intl.h>
+#include <wx/sizer.h>
+#include <wx/stattext.h>
+
+namespace consilium::gui {
+
+ViewerPanel::ViewerPanel(wxWindow* parent, ViewerModel& model) : wxPanel(parent, wxID_ANY), model_(model) {
+    SetBackgroundColour(wxColour(20, 20, 24));
+    auto* tools = new wxBoxSizer(wxHORIZONTAL);
+    auto* label = new wxStaticText(this, wxID_ANY, _("Series:"));
+    label->SetForegroundColour(*wxWHITE);
+    series_ = new wxChoice(this, wxID_ANY);
+    series_->SetMinSize(wxSize(320, -1));
+    overlays_ = new wxCheckBox(this, wxID_ANY, _("AI overlays"));
+    overlays_->SetForegroundColour(*wxWHITE);
+    overlays_->SetValue(true);
+    overlays_->SetToolTip(_("Show or hide the AI evidence (regions and masks) on the images (O)"));
+    status_ = new wxStaticText(this, wxID_ANY, "");
+    status_->SetForegroundColour(wxColour(200, 200, 200));
+    tools->Add(label, 0, wxALIGN_CENTER_VERTICAL | wxLEFT | wxRIGHT, 6);
+    tools->Add(series_, 0, wxALIGN_CENTER_VERTICAL | wxALL, 3);
+    tools->Add(overlays_, 0, wxALIGN_CENTER_VERTICAL | wxLEFT, 12);
+    tools->Add(status_, 1, wxALIGN_CENTER_VERTICAL | wxLEFT, 12);
+
+    grid_ = new wxGridSizer(2, 2, 2, 2);
+    for (ViewKind k : {ViewKind::axial, ViewKind::coronal, ViewKind::sagittal, ViewKind::volume3d}) {
+        auto* c = new ViewCanvas(this, model_, k);
+        canvases_[static_cast<int>(k)] = c;
+        grid_->Add(c, 1, wxEXPAND);
+    }
+    auto* top = new wxBoxSizer(wxVERTICAL);
+    top->Add(tools, 0, wxEXPAND);
+    top->Add(grid_, 1, wxEXPAND);
+    SetSizer(top);
+
+    series_->Bind(wxEVT_CHOICE, [this](wxCommandEvent& e) {
+        if (on_series_) on_series_(e.GetSelection());
+    });
+    overlays_->Bind(wxEVT_CHECKBOX, [this](wxCommandEvent& e) { model_.set_overlays_visible(e.IsChecked()); });
+    model_.changed.connect([this] { model_changed(); });
+}
+
+void ViewerPanel::set_series(const std::vector<std::string>& labels, int selected, std::function<void(int)> on_series) {
+    on_series_ = std::move(on_series);
+    series_->Clear();
+    for (const auto& l : labels) series_->Append(wxString::FromUTF8(l));
+    if (selected >= 0 && selected < static_cast<int>(labels.size())) series_->SetSelection(selected);
+    series_->Enable(!labels.empty());
+}
+
+void ViewerPanel::model_changed() {
+    if (model_.volume() != shown_volume_) {
+        shown_volume_ = model_.volume();
+        for (auto* c : canvases_) c->volume_changed();
+    }
+    if (model_.maximised() != shown_maximised_) {
+        shown_maximised_ = model_.maximised();
+        relayout();
+    }
+    overlays_->SetValue(model_.overlays_visible());
+    if (model_.has_volume()) {
+        auto [slice, count] = model_.slice_of(ViewKind::axial);
+        status_->SetLabel(wxString::Format(_("Axial %d/%d   %s"), slice, count, wxString::FromUTF8(model_.window_label())));
+    } else {
+        status_->SetLabel("");
+    }
+    for (auto* c : canvases_) c->model_changed();
+}
+
+void ViewerPanel::relayout() {
+    grid_->Clear(false);
+    if (auto m = model_.maximised()) {
+        grid_->SetCols(1);
+        grid_->SetRows(1);
+        for (auto* c : canvases_) c->Show(c->kind() == *m);
+        grid_->Add(canvases_[static_cast<int>(*m)], 1, wxEXPAND);
+    } else {
+        grid_->SetCols(2);
+        grid_->SetRows(2);
+        for (auto* c : canvases_) {
+            c->Show(true);
+            grid_->Add(c, 1, wxEXPAND);
+        }
+    }
+    Layout();
+}
+
+void ViewerPanel::render_all() {
+    for (auto* c : canvases_) c->render_now();
+}
+
+}  // namespace consilium::gui

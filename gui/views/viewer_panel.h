@@ -1,0 +1,47 @@
+#pragma once
+// The 2x2 viewer: axial, coronal, sagittal, 3D (or one of them maximised), with a small tool
+// row above: series picker, overlay toggle and the window/level presets.
+#include "model/viewer_model.h"
+
+#include <wx/panel.h>
+
+#include <array>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+class wxChoice;
+class wxCheckBox;
+class wxStaticText;
+class wxGridSizer;
+
+namespace consilium::gui {
+
+class ViewCanvas;
+
+class ViewerPanel : public wxPanel {
+public:
+    ViewerPanel(wxWindow* parent, ViewerModel& model);
+    // The series picker's entries; choosing one calls `on_series` with its index.
+    void set_series(const std::vector<std::string>& labels, int selected, std::function<void(int)> on_series);
+    ViewCanvas* canvas(ViewKind kind) { return canvases_[static_cast<int>(kind)]; }
+    // Renders all visible panes now (screenshots, tests).
+    void render_all();
+
+private:
+    void model_changed();
+    void relayout();
+    ViewerModel& model_;
+    std::array<ViewCanvas*, 4> canvases_{};
+    wxGridSizer* grid_ = nullptr;
+    wxChoice* series_ = nullptr;
+    wxCheckBox* overlays_ = nullptr;
+    wxStaticText* status_ = nullptr;
+    std::function<void(int)> on_series_;
+    std::shared_ptr<const viewer::Volume> shown_volume_;
+    std::optional<ViewKind> shown_maximised_;
+};
+
+}  // namespace consilium::gui
