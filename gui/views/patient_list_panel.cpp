@@ -46,6 +46,7 @@ PatientListPanel::PatientListPanel(wxWindow* parent, Workstation& workstation, s
         if (i < rows.size()) open_(rows[i].id);
     });
     workstation_.patients_changed.connect([this] { fill(); });
+    fill();
 }
 
 void PatientListPanel::fill() {

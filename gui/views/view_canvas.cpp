@@ -8,6 +8,9 @@
 
 #include <GL/gl.h>
 
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
 namespace consilium::gui {
@@ -103,6 +106,19 @@ bool ViewCanvas::render_now() {
 
 void ViewCanvas::render() {
     if (!IsShownOnScreen()) return;
+    static const bool trace = std::getenv("CONSILIUM_TRACE_RENDER") != nullptr;
+    const auto started = std::chrono::steady_clock::now();
+    struct Report {
+        bool on;
+        ViewKind kind;
+        std::chrono::steady_clock::time_point t0;
+        ~Report() {
+            if (on)
+                std::fprintf(stderr, "render %s: %lld ms\n", viewer::to_string(kind),
+                             static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                        std::chrono::steady_clock::now() - t0).count()));
+        }
+    } report{trace, kind_, started};
     SetCurrent(*context_);
     if (!gl_ready_) {
         window_->SetReadyForRendering(true);
@@ -119,6 +135,8 @@ void ViewCanvas::render() {
         if (model_.volume()) {
             view_ = std::make_unique<viewer::View>(model_.volume(), kind_);
             view_->set_software_rendering(software_gl_);
+            // Software GL ray-casts on the UI thread: a coarser copy keeps the 3D pane responsive.
+            if (software_gl_) view_->set_3d_voxel_budget(std::size_t{1} << 20);
             window_->AddRenderer(view_->renderer());
         }
         view_stale_ = false;

@@ -30,6 +30,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
+#include <optional>
 
 namespace consilium::viewer {
 namespace {
@@ -121,6 +123,9 @@ struct View::Impl {
     // 3D
     vtkSmartPointer<vtkVolume> volume3d;
     vtkSmartPointer<vtkVolumeMapper> mapper3d;
+    std::size_t budget3d = 0;
+    std::shared_ptr<Volume> reduced;   // subsampled copy when over the budget
+    std::optional<VolumePreset> shown_preset;
 
     void build_2d();
     void update_2d(const ViewState& s);
@@ -289,13 +294,53 @@ void View::Impl::build_3d() {
     renderer->AddActor2D(top_left);
 }
 
+// Every f-th voxel along each axis: geometry kept (same origin and axes, f times the spacing).
+std::shared_ptr<Volume> subsample(const Volume& v, std::size_t budget) {
+    const double ratio = static_cast<double>(v.voxel_count()) / static_cast<double>(budget);
+    const int f = std::max(2, static_cast<int>(std::ceil(std::cbrt(ratio))));
+    auto out = std::make_shared<Volume>();
+    out->dims = {(v.dims[0] + f - 1) / f, (v.dims[1] + f - 1) / f, (v.dims[2] + f - 1) / f};
+    for (int a = 0; a < 3; ++a) out->spacing_mm[a] = v.spacing_mm[a] * f;
+    out->origin_lps = v.origin_lps;
+    out->direction = v.direction;
+    out->pixel_type = v.pixel_type;
+    out->modality = v.modality;
+    out->padding_value = v.padding_value;
+    const std::size_t bpv = bytes_per_voxel(v.pixel_type);
+    out->voxels = make_shared_buffer(out->voxel_count() * bpv, "consilium-3d");
+    const auto* src = static_cast<const unsigned char*>(v.voxels->data());
+    auto* dst = static_cast<unsigned char*>(out->voxels->data());
+    std::size_t n = 0;
+    for (int k = 0; k < out->dims[2]; ++k)
+        for (int j = 0; j < out->dims[1]; ++j)
+            for (int i = 0; i < out->dims[0]; ++i, ++n) {
+                const std::size_t at = (static_cast<std::size_t>(k * f) * static_cast<std::size_t>(v.dims[1]) +
+                                        static_cast<std::size_t>(j * f)) * static_cast<std::size_t>(v.dims[0]) +
+                                       static_cast<std::size_t>(i * f);
+                std::memcpy(dst + n * bpv, src + at * bpv, bpv);
+            }
+    return out;
+}
+
 void View::Impl::update_3d(const ViewState& s) {
     if (!mapper3d || (software != static_cast<bool>(vtkFixedPointVolumeRayCastMapper::SafeDownCast(mapper3d)))) {
         if (software) mapper3d = vtkSmartPointer<vtkFixedPointVolumeRayCastMapper>::New();
         else mapper3d = vtkSmartPointer<vtkGPUVolumeRayCastMapper>::New();
-        mapper3d->SetInputData(image);
+        vtkSmartPointer<vtkImageData> input = image;
+        if (budget3d > 0 && volume->voxel_count() > budget3d) {
+            reduced = subsample(*volume, budget3d);
+            input = vtk::wrap(*reduced);
+            volume3d->SetUserMatrix(vtk::index_to_lps_matrix(*reduced));
+        }
+        mapper3d->SetInputData(input);
         volume3d->SetMapper(mapper3d);
+        shown_preset.reset();
     }
+    for (int i = 0; i < 2; ++i) letters[i]->SetVisibility(s.show_letters);
+    top_left->SetInput(("3D  " + to_string(s.preset)).c_str());
+    top_left->SetVisibility(s.show_annotations);
+    if (shown_preset == s.preset) return;  // a new transfer function costs a table rebuild: only when it changes
+    shown_preset = s.preset;
     auto colour = vtkSmartPointer<vtkColorTransferFunction>::New();
     auto opacity = vtkSmartPointer<vtkPiecewiseFunction>::New();
     for (const auto& p : transfer_function(s.preset, *volume)) {
@@ -315,9 +360,6 @@ void View::Impl::update_3d(const ViewState& s) {
     }
     mapper3d->SetBlendMode(mip ? vtkVolumeMapper::MAXIMUM_INTENSITY_BLEND : vtkVolumeMapper::COMPOSITE_BLEND);
     volume3d->SetProperty(property);
-    for (int i = 0; i < 2; ++i) letters[i]->SetVisibility(s.show_letters);
-    top_left->SetInput(("3D  " + to_string(s.preset)).c_str());
-    top_left->SetVisibility(s.show_annotations);
 }
 
 View::View(std::shared_ptr<const Volume> volume, ViewKind kind) : impl_(std::make_unique<Impl>()) {
@@ -374,7 +416,13 @@ std::optional<Vec3> View::pick_lps(double display_x, double display_y) {
 
 void View::data_changed() {
     if (impl_->image) impl_->image->Modified();
+    if (impl_->kind == ViewKind::volume3d) {
+        impl_->mapper3d = nullptr;  // rebuilt (and re-subsampled) from the new voxels on the next update
+        impl_->reduced.reset();
+    }
 }
+
+void View::set_3d_voxel_budget(std::size_t max_voxels) { impl_->budget3d = max_voxels; }
 
 void View::fit(int width_px, int height_px) {
     vtkCamera* camera = impl_->renderer->GetActiveCamera();

@@ -75,6 +75,9 @@ public:
     std::optional<Vec3> pick_lps(double display_x, double display_y);
     // Software OpenGL (llvmpipe) renders 3D faster with the CPU ray caster: say which we have.
     void set_software_rendering(bool software);
+    // 3D only: render from a copy subsampled to at most this many voxels (0 = full resolution), so
+    // an interactive window on a software renderer answers quickly; offscreen PNGs keep full detail.
+    void set_3d_voxel_budget(std::size_t max_voxels);
 
 private:
     struct Impl;
