@@ -2,6 +2,7 @@
 // the plugins found along the search path (PLUGINS.md), their manifests, and whether they may run. Reads manifests;
 // no plugin code runs here except through `run`, which runs it out of process (plugins/host/run.h).
 #include "commands.h"
+#include "cmd_plugin_stats.h"
 
 #include "consilium/decision/errors.h"
 #include "consilium/decision/plugin_state.h"
@@ -215,7 +216,7 @@ int run(const Context& ctx, const Args& args) {
 
 int cmd_plugins(const Context& ctx, const Words& words) {
     auto args = parse_args(words, {"--reason", "--patient", "--series", "--timeout"}, {"--json"});
-    const auto& verb = args.at(0, "what to do: plugins list | info ID | run ID --patient P | enable ID | disable ID [--reason TEXT]");
+    const auto& verb = args.at(0, "what to do: plugins list | info ID | run ID --patient P | enable ID | disable ID [--reason TEXT] | stats ID");
     if (args.value("--reason") && verb != "disable" && verb != "enable")
         throw UsageError("--reason goes with plugins enable/disable");
     if ((args.value("--patient") || args.value("--series") || args.value("--timeout")) && verb != "run")
@@ -225,7 +226,8 @@ int cmd_plugins(const Context& ctx, const Words& words) {
     if (verb == "info") return info(ctx, args);
     if (verb == "enable") return set_enabled(ctx, args, true);
     if (verb == "disable") return set_enabled(ctx, args, false);
-    throw UsageError("'" + verb + "' is not a plugins command: list, info, run, enable, disable");
+    if (verb == "stats") return plugins_stats(ctx, args);
+    throw UsageError("'" + verb + "' is not a plugins command: list, info, run, enable, disable, stats");
 }
 
 }  // namespace consilium::cli

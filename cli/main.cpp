@@ -41,6 +41,7 @@ const char* kUsage =
     "         (with reject/modify, --reason-code clinically_incorrect|not_applicable|insufficient_evidence|already_known|other\n"
     "          may stand for or accompany --reason)\n"
     "  plugins list | plugins info ID | plugins enable ID | plugins disable ID [--reason TEXT]\n"
+    "  plugins stats ID                                              (developer, admin: runs, decisions, reasons per version)\n"
     "  plugins run ID --patient PATIENT [--series UID] [--timeout S]   (out of process; exit 0 only when it succeeded)\n"
     "  audit verify | audit log [--since ISO] [--user U] [--action A] | audit export --format fhir|syslog [--out FILE]\n"
     "environment: CONSILIUM_WORKSPACE, CONSILIUM_USER, CONSILIUM_PASSWORD, CONSILIUM_PLUGIN_PATH\n";

@@ -63,6 +63,8 @@ public:
     void record_review(std::int64_t suggestion_id, const ReviewDecision& decision, const std::string& user_name,
                        const std::string& role, const std::string& decided_at) override;
     std::vector<PluginVersionStats> stats(std::string_view plugin_id) override;
+    std::vector<RunCount> run_counts(std::string_view plugin_id) override;          // sqlite_monitoring.cpp
+    std::vector<ReviewReason> review_reasons(std::string_view plugin_id) override;  // sqlite_monitoring.cpp
 private:
     Database& db_;
 };

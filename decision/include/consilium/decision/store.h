@@ -81,6 +81,10 @@ public:
     virtual void record_review(std::int64_t suggestion_id, const ReviewDecision& decision, const std::string& user_name,
                                const std::string& role, const std::string& decided_at) = 0;
     virtual std::vector<PluginVersionStats> stats(std::string_view plugin_id) = 0;  // versions in order of first use
+    // Model monitoring: runs per version and status (versions in order of first run), and the
+    // reasons of every modify/reject decision on the plugin's suggestions (oldest first).
+    virtual std::vector<RunCount> run_counts(std::string_view plugin_id) = 0;
+    virtual std::vector<ReviewReason> review_reasons(std::string_view plugin_id) = 0;
 };
 
 // Enable/disable/quarantine state per plugin id (rows exist only for plugins ever changed).

@@ -82,6 +82,22 @@ struct ReviewDecision {
     std::string note;
 };
 
+// Rows behind model monitoring (model_monitoring.h puts them together).
+struct RunCount {
+    std::string plugin_version;
+    RunStatus status = RunStatus::running;
+    std::int64_t count = 0;
+};
+struct ReviewReason {  // the reason of one modify or reject decision
+    std::int64_t suggestion_id = 0;
+    std::string plugin_version;
+    ReviewStatus decision = ReviewStatus::rejected;
+    std::optional<ReasonCode> code;  // none: given as text only
+    std::optional<std::string> text;
+    std::string reviewed_by;
+    std::string decided_at;
+};
+
 // Model monitoring: how one version of a plugin fared with clinicians.
 struct PluginVersionStats {
     std::string plugin_version;
