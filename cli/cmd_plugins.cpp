@@ -14,7 +14,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <atomic>
 #include <chrono>
+#include <csignal>
 #include <cstring>
 #include <iostream>
 
@@ -141,8 +143,29 @@ int set_enabled(const Context& ctx, const Args& args, bool enabled) {
     return 0;
 }
 
+// While alive, SIGINT and SIGTERM cancel the plugin run (recorded, audited) instead of ending
+// the program with the run left open.
+std::atomic<bool>* g_cancel_run = nullptr;
+void cancel_run(int) { g_cancel_run->store(true); }  // lock-free: safe in a signal handler
+struct CancelOnSignal {
+    struct sigaction old_int {}, old_term {};
+    explicit CancelOnSignal(std::atomic<bool>* flag) {
+        g_cancel_run = flag;
+        struct sigaction sa {};
+        sa.sa_handler = cancel_run;
+        sa.sa_flags = SA_RESTART;
+        sigemptyset(&sa.sa_mask);
+        sigaction(SIGINT, &sa, &old_int);
+        sigaction(SIGTERM, &sa, &old_term);
+    }
+    ~CancelOnSignal() {
+        sigaction(SIGINT, &old_int, nullptr);
+        sigaction(SIGTERM, &old_term, nullptr);
+    }
+};
+
 // `plugins run ID --patient PATIENT [--series UID] [--timeout S]`: out of process; exit 0 only
-// for a succeeded run, 2 for any other (a refused one included).
+// for a succeeded run, 2 for any other (a refused or cancelled one included).
 int run(const Context& ctx, const Args& args) {
     const auto& id = args.at(1, "the plugin id: plugins run ID --patient PATIENT");
     if (args.positional.size() > 2) throw UsageError("plugins run takes one plugin id");
@@ -197,7 +220,11 @@ int run(const Context& ctx, const Args& args) {
     options.work_dir = ws.folder() / "plugin-work" / std::to_string(::getpid());
     std::error_code cleanup;
     std::filesystem::remove_all(options.work_dir, cleanup);
-    auto r = plugins::run_plugin(ws.store(), session, l.found, patient.id, input, options);
+    options.cancel = std::make_shared<std::atomic<bool>>(false);
+    auto r = [&] {
+        CancelOnSignal on_signal(options.cancel.get());
+        return plugins::run_plugin(ws.store(), session, l.found, patient.id, input, options);
+    }();
     std::filesystem::remove_all(options.work_dir, cleanup);
     if (ctx.json || args.flag("--json")) {
         ctx.print_json(json{{"run_id", r.run_id},

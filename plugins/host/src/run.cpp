@@ -3,6 +3,7 @@
 #include "consilium/plugins/run.h"
 
 #include "output_validation.h"
+#include "worker_process.h"
 
 #include "consilium/decision/clinical_time.h"
 #include "consilium/decision/crypto.h"
@@ -11,11 +12,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -26,8 +22,6 @@
 #include <random>
 #include <sstream>
 
-extern char** environ;
-
 namespace consilium::plugins {
 namespace {
 
@@ -35,8 +29,6 @@ using namespace consilium::decision;
 using nlohmann::json;
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
-
-constexpr std::size_t kStderrKeep = 64 * 1024;
 
 fs::path default_worker() {
     std::error_code ec;
@@ -50,163 +42,11 @@ fs::path default_worker() {
     return "consilium-plugin-worker";
 }
 
-
-std::string signal_description(int sig) {
-    const char* d = strsignal(sig);
-#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 32))
-    const char* abbrev = sigabbrev_np(sig);
-    if (abbrev) return std::string(d ? d : "signal") + " (SIG" + abbrev + ")";
-#endif
-    return std::string(d ? d : "signal") + " (signal " + std::to_string(sig) + ")";
-}
-
-std::string last_line(const std::string& text) {
-    std::string t = text;
-    while (!t.empty() && (t.back() == '\n' || t.back() == '\r' || t.back() == ' ')) t.pop_back();
-    auto pos = t.rfind('\n');
-    return pos == std::string::npos ? t : t.substr(pos + 1);
-}
-
 std::string join(const std::array<double, 3>& v) {
     std::ostringstream s;
     s.precision(17);
     s << v[0] << ',' << v[1] << ',' << v[2];
     return s.str();
-}
-
-
-struct WorkerOutcome {
-    RunStatus status = RunStatus::failed;
-    std::string reason;
-};
-
-void set_nonblock(int fd) { fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK); }
-
-// `command`: a command plugin (argv through a /bin/sh shim, run in `cwd` in its own process group,
-// PROGRESS lines on stderr too, no volume descriptor); else the native plugin worker.
-WorkerOutcome run_worker(const std::vector<std::string>& args, const std::optional<VolumeInput>& volume,
-                         std::chrono::milliseconds timeout, const RunOptions& options, bool command = false,
-                         const fs::path& cwd = {}) {
-    int out_pipe[2], err_pipe[2];
-    if (pipe2(out_pipe, O_CLOEXEC) || pipe2(err_pipe, O_CLOEXEC))
-        return {RunStatus::failed, std::string("cannot create pipes: ") + std::strerror(errno)};
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
-    posix_spawn_file_actions_adddup2(&actions, err_pipe[1], 2);
-    if (volume && !command) posix_spawn_file_actions_adddup2(&actions, volume->fd, 3);  // dup2 clears close-on-exec
-    if (!cwd.empty()) posix_spawn_file_actions_addchdir_np(&actions, cwd.c_str());
-    posix_spawnattr_t attr;
-    posix_spawnattr_init(&attr);
-    if (command) {  // its own process group, so a timeout stops its children too
-        posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
-        posix_spawnattr_setpgroup(&attr, 0);
-    }
-    std::vector<std::string> argv_s = args;
-    std::vector<char*> argv;
-    for (auto& a : argv_s) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    pid_t pid = -1;
-    const int rc = posix_spawn(&pid, argv[0], &actions, &attr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    posix_spawnattr_destroy(&attr);
-    ::close(out_pipe[1]);
-    ::close(err_pipe[1]);
-    if (rc != 0) {
-        ::close(out_pipe[0]);
-        ::close(err_pipe[0]);
-        return {RunStatus::failed, std::string(command ? "cannot start the plugin " : "cannot start the plugin worker ") +
-                                       args[0] + ": " + std::strerror(rc)};
-    }
-    set_nonblock(out_pipe[0]);
-    set_nonblock(err_pipe[0]);
-    std::string out_pending, err_pending, err_text;
-    auto handle_line = [&](const std::string& line) {
-        if (line.rfind("PROGRESS ", 0) == 0) {
-            if (options.progress) options.progress(std::strtod(line.c_str() + 9, nullptr));
-        } else if (line.rfind("LOG ", 0) == 0) {
-            auto sp = line.find(' ', 4);
-            if (options.log)
-                options.log(line.substr(4, sp == std::string::npos ? std::string::npos : sp - 4),
-                            sp == std::string::npos ? "" : line.substr(sp + 1));
-        }
-    };
-    auto drain = [&]() {
-        char buf[65536];
-        for (;;) {
-            ssize_t n = ::read(out_pipe[0], buf, sizeof buf);
-            if (n <= 0) break;
-            out_pending.append(buf, static_cast<std::size_t>(n));
-            std::size_t nl;
-            while ((nl = out_pending.find('\n')) != std::string::npos) {
-                handle_line(out_pending.substr(0, nl));
-                out_pending.erase(0, nl + 1);
-            }
-            if (out_pending.size() > kStderrKeep) out_pending.clear();  // an endless line: dropped
-        }
-        for (;;) {
-            ssize_t n = ::read(err_pipe[0], buf, sizeof buf);
-            if (n <= 0) break;
-            err_text.append(buf, static_cast<std::size_t>(n));
-            if (err_text.size() > kStderrKeep) err_text.erase(0, err_text.size() - kStderrKeep);
-            if (command) {
-                err_pending.append(buf, static_cast<std::size_t>(n));
-                std::size_t nl;
-                while ((nl = err_pending.find('\n')) != std::string::npos) {
-                    auto line = err_pending.substr(0, nl);
-                    if (line.rfind("PROGRESS ", 0) == 0) handle_line(line);
-                    err_pending.erase(0, nl + 1);
-                }
-                if (err_pending.size() > kStderrKeep) err_pending.clear();
-            }
-        }
-    };
-    const auto start = Clock::now();
-    std::optional<Clock::time_point> kill_at;
-    bool killed = false;
-    int status = 0;
-    for (;;) {
-        pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
-        poll(fds, 2, 50);
-        drain();
-        pid_t w = waitpid(pid, &status, WNOHANG);
-        if (w == pid) break;
-        const auto now = Clock::now();
-        if (!kill_at && now - start >= timeout) {
-            kill(command ? -pid : pid, SIGTERM);
-            kill_at = now + std::chrono::seconds(2);
-        } else if (kill_at && !killed && now >= *kill_at) {
-            kill(command ? -pid : pid, SIGKILL);
-            killed = true;
-        }
-    }
-    drain();
-    if (command) kill(-pid, SIGKILL);  // whatever it left behind in its group
-    ::close(out_pipe[0]);
-    ::close(err_pipe[0]);
-    if (kill_at) {
-        std::ostringstream s;
-        s << "timed out after " << timeout.count() / 1000.0 << " s"
-          << (killed ? " (killed: it did not stop within 2 s of SIGTERM)" : " (stopped by SIGTERM)");
-        return {RunStatus::timeout, s.str()};
-    }
-    if (WIFSIGNALED(status)) {
-        auto why = "the plugin crashed: " + signal_description(WTERMSIG(status));
-        auto line = last_line(err_text);
-        if (!line.empty()) why += "; " + line;
-        return {RunStatus::crashed, why};
-    }
-    const int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    if (code == 0) return {RunStatus::succeeded, {}};
-    auto line = last_line(err_text);
-    if (command) {
-        auto why = "the plugin exited with code " + std::to_string(code);
-        if (!line.empty()) why += ": " + line;
-        return {RunStatus::failed, why};
-    }
-    if (line.empty()) line = "the plugin worker exited with code " + std::to_string(code);
-    return {code == 5 ? RunStatus::invalid_output : RunStatus::failed, line};
 }
 
 // input/volume.nrrd (LPS, raw little-endian voxels copied from the shared buffer) and
@@ -428,6 +268,7 @@ RunResult run_plugin(Store& store, const Session& session, const DiscoveredPlugi
             result.reason = std::string("the run could not be set up: ") + e.what();
         }
     }
+    if (result.status == RunStatus::cancelled) result.reason = "cancelled by " + session.user.name;
     result.duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count();
     if (own_work_dir) {
         std::error_code ec;
@@ -472,11 +313,12 @@ RunResult run_plugin(Store& store, const Session& session, const DiscoveredPlugi
                     {"suggestions", result.suggestions.size()},
                     {"duration_ms", result.duration_ms}};
     store.audit().append(audit_record(session, "plugin.run", "plugin", plugin.id, details.dump()));
-    // Failures in a row; quarantine after kQuarantineAfter. A refusal is not the plugin's failure.
+    // Failures in a row; quarantine after kQuarantineAfter. A refusal or a cancellation is not the plugin's failure.
     if (result.status == RunStatus::succeeded && state.failures_in_a_row != 0) {
         state.failures_in_a_row = 0;
         store.plugin_states().put(state);
-    } else if (result.status != RunStatus::succeeded && result.status != RunStatus::rejected) {
+    } else if (result.status != RunStatus::succeeded && result.status != RunStatus::rejected &&
+               result.status != RunStatus::cancelled) {
         ++state.failures_in_a_row;
         if (state.failures_in_a_row >= kQuarantineAfter && !state.quarantined) {
             state.quarantined = true;

@@ -12,6 +12,7 @@
 #include <dlfcn.h>
 #include <signal.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -124,6 +125,9 @@ int main(int argc, char** argv) {
     sa.sa_handler = on_term;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGTERM, &sa, nullptr);
+    // The worker runs in its own process group, out of reach of a terminal's Ctrl-C: if the host
+    // dies without stopping it (SIGKILL), it must not run on alone.
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
 
     // The volume, read-only.
     consilium_volume volume{};

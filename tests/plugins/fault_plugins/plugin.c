@@ -22,6 +22,15 @@ static consilium_status run(const consilium_host* h) {
     abort();
 #elif defined(BEHAVIOUR_hang)
     for (;;) sleep(1); /* ignores is_cancelled: the host must SIGKILL it */
+#elif defined(BEHAVIOUR_progress)
+    h->progress(h->host, 0.75);
+    h->progress(h->host, 1.0);
+    return h->emit_suggestions(h->host, "{\"suggestions\":[]}");
+#elif defined(BEHAVIOUR_cooperative)
+    for (;;) { /* stops as soon as the host asks (SIGTERM sets is_cancelled) */
+        if (h->is_cancelled(h->host)) return CONSILIUM_STATUS_CANCELLED;
+        usleep(10000);
+    }
 #elif defined(BEHAVIOUR_hog)
     for (;;) {
         char* p = malloc(1 << 20);

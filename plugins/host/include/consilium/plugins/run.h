@@ -9,11 +9,13 @@
 #include "consilium/plugins/discovery.h"
 
 #include <array>
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -37,8 +39,14 @@ struct RunOptions {
     std::optional<std::chrono::milliseconds> timeout;  // default: the manifest's limits.timeout_s
     std::filesystem::path worker;                      // default: consilium-plugin-worker beside this program
     std::filesystem::path work_dir;                    // default: a fresh folder under the temp dir
+    // Both are called on the thread that called run_plugin, while the plugin runs.
     std::function<void(double)> progress;
     std::function<void(const std::string& level, const std::string& text)> log;
+    // Set to true from any thread (a GUI's Cancel button, or a signal handler: the atomic is
+    // lock-free) to stop the run: the worker gets SIGTERM, then SIGKILL 2 s later; the run is
+    // recorded as `cancelled` ("cancelled by <user>"), nothing of it is stored, and it does not
+    // count toward quarantine. Already true when the run starts: the plugin is not started.
+    std::shared_ptr<std::atomic<bool>> cancel;
 };
 
 struct RunResult {

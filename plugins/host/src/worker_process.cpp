@@ -1,0 +1,194 @@
+// run_worker: starting a worker, reading its lines, stopping it on timeout or cancellation.
+#include "worker_process.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <sstream>
+
+extern char** environ;
+
+namespace consilium::plugins {
+namespace {
+
+using decision::RunStatus;
+using Clock = std::chrono::steady_clock;
+
+constexpr std::size_t kStderrKeep = 64 * 1024;
+constexpr auto kGrace = std::chrono::seconds(2);  // between SIGTERM and SIGKILL
+
+std::string signal_description(int sig) {
+    const char* d = strsignal(sig);
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 32))
+    const char* abbrev = sigabbrev_np(sig);
+    if (abbrev) return std::string(d ? d : "signal") + " (SIG" + abbrev + ")";
+#endif
+    return std::string(d ? d : "signal") + " (signal " + std::to_string(sig) + ")";
+}
+
+std::string last_line(const std::string& text) {
+    std::string t = text;
+    while (!t.empty() && (t.back() == '\n' || t.back() == '\r' || t.back() == ' ')) t.pop_back();
+    auto pos = t.rfind('\n');
+    return pos == std::string::npos ? t : t.substr(pos + 1);
+}
+
+// Reads what the (non-blocking) pipe holds into on_data; false once the writer has closed it, so
+// that poll stops watching it (a closed pipe is always "readable": polling it would spin).
+template <class F>
+bool drain(int fd, F&& on_data) {
+    char buf[65536];
+    for (;;) {
+        const ssize_t n = ::read(fd, buf, sizeof buf);
+        if (n > 0) on_data(buf, static_cast<std::size_t>(n));
+        else return n != 0;
+    }
+}
+
+// Appends data to `pending` and hands over each complete line; an endless line is dropped.
+template <class F>
+void split_lines(std::string& pending, const char* data, std::size_t n, F&& on_line) {
+    pending.append(data, n);
+    std::size_t start = 0, nl;
+    while ((nl = pending.find('\n', start)) != std::string::npos) {
+        on_line(pending.substr(start, nl - start));
+        start = nl + 1;
+    }
+    pending.erase(0, start);
+    if (pending.size() > kStderrKeep) pending.clear();
+}
+
+}  // namespace
+
+WorkerOutcome run_worker(const std::vector<std::string>& args, const std::optional<VolumeInput>& volume,
+                         std::chrono::milliseconds timeout, const RunOptions& options, bool command,
+                         const std::filesystem::path& cwd) {
+    auto cancel_requested = [&] { return options.cancel && options.cancel->load(); };
+    if (cancel_requested()) return {RunStatus::cancelled, "cancelled"};  // before anything started
+    int out_pipe[2], err_pipe[2];
+    if (pipe2(out_pipe, O_CLOEXEC) || pipe2(err_pipe, O_CLOEXEC))
+        return {RunStatus::failed, std::string("cannot create pipes: ") + std::strerror(errno)};
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
+    posix_spawn_file_actions_adddup2(&actions, err_pipe[1], 2);
+    if (volume && !command) posix_spawn_file_actions_adddup2(&actions, volume->fd, 3);  // dup2 clears close-on-exec
+    if (!cwd.empty()) posix_spawn_file_actions_addchdir_np(&actions, cwd.c_str());
+    // Its own process group: a stop reaches whatever it started, and a terminal's Ctrl-C reaches
+    // only the caller, which then cancels the run (recorded) instead of the worker just dying.
+    posix_spawnattr_t attr;
+    posix_spawnattr_init(&attr);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+    posix_spawnattr_setpgroup(&attr, 0);
+    std::vector<std::string> argv_s = args;
+    std::vector<char*> argv;
+    for (auto& a : argv_s) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    pid_t pid = -1;
+    const int rc = posix_spawn(&pid, argv[0], &actions, &attr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    posix_spawnattr_destroy(&attr);
+    ::close(out_pipe[1]);
+    ::close(err_pipe[1]);
+    if (rc != 0) {
+        ::close(out_pipe[0]);
+        ::close(err_pipe[0]);
+        return {RunStatus::failed, std::string(command ? "cannot start the plugin " : "cannot start the plugin worker ") +
+                                       args[0] + ": " + std::strerror(rc)};
+    }
+    for (int fd : {out_pipe[0], err_pipe[0]}) fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+    // Readable when the worker ends, so its end is seen at once; -1 on old kernels (50 ms steps then).
+    // (The syscall: glibc 2.36's <sys/pidfd.h> lacks extern "C".)
+    const int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
+
+    std::string out_pending, err_pending, err_text;
+    auto handle_line = [&](const std::string& line) {
+        if (line.rfind("PROGRESS ", 0) == 0) {
+            if (options.progress) options.progress(std::strtod(line.c_str() + 9, nullptr));
+        } else if (line.rfind("LOG ", 0) == 0) {
+            auto sp = line.find(' ', 4);
+            if (options.log)
+                options.log(line.substr(4, sp == std::string::npos ? std::string::npos : sp - 4),
+                            sp == std::string::npos ? "" : line.substr(sp + 1));
+        }
+    };
+    auto on_out = [&](const char* data, std::size_t n) { split_lines(out_pending, data, n, handle_line); };
+    auto on_err = [&](const char* data, std::size_t n) {
+        err_text.append(data, n);
+        if (err_text.size() > kStderrKeep) err_text.erase(0, err_text.size() - kStderrKeep);
+        if (command)
+            split_lines(err_pending, data, n, [&](const std::string& line) {
+                if (line.rfind("PROGRESS ", 0) == 0) handle_line(line);
+            });
+    };
+
+    enum class Stop { none, timed_out, cancel } stop = Stop::none;
+    const auto start = Clock::now();
+    Clock::time_point kill_at;
+    bool out_open = true, err_open = true, killed = false;
+    int status = 0;
+    for (;;) {
+        pollfd fds[3] = {{out_open ? out_pipe[0] : -1, POLLIN, 0},
+                         {err_open ? err_pipe[0] : -1, POLLIN, 0},
+                         {pidfd, POLLIN, 0}};
+        poll(fds, 3, 50);  // 50 ms: how soon a cancellation or the timeout is acted on
+        if (out_open) out_open = drain(out_pipe[0], on_out);
+        if (err_open) err_open = drain(err_pipe[0], on_err);
+        if (waitpid(pid, &status, WNOHANG) == pid) break;
+        const auto now = Clock::now();
+        if (stop == Stop::none) {
+            if (cancel_requested()) stop = Stop::cancel;
+            else if (now - start >= timeout) stop = Stop::timed_out;
+            if (stop != Stop::none) {
+                kill(-pid, SIGTERM);
+                kill_at = now + kGrace;
+            }
+        } else if (!killed && now >= kill_at) {
+            kill(-pid, SIGKILL);
+            killed = true;
+        }
+    }
+    if (out_open) drain(out_pipe[0], on_out);
+    if (err_open) drain(err_pipe[0], on_err);
+    kill(-pid, SIGKILL);  // whatever it left behind in its group
+    ::close(out_pipe[0]);
+    ::close(err_pipe[0]);
+    if (pidfd >= 0) ::close(pidfd);
+
+    // Asked while the worker was ending: still the user's cancellation, nothing of it is kept.
+    if (stop == Stop::none && cancel_requested()) stop = Stop::cancel;
+    if (stop == Stop::cancel) return {RunStatus::cancelled, "cancelled"};
+    if (stop == Stop::timed_out) {
+        std::ostringstream s;
+        s << "timed out after " << timeout.count() / 1000.0 << " s"
+          << (killed ? " (killed: it did not stop within 2 s of SIGTERM)" : " (stopped by SIGTERM)");
+        return {RunStatus::timeout, s.str()};
+    }
+    if (WIFSIGNALED(status)) {
+        auto why = "the plugin crashed: " + signal_description(WTERMSIG(status));
+        auto line = last_line(err_text);
+        if (!line.empty()) why += "; " + line;
+        return {RunStatus::crashed, why};
+    }
+    const int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    if (code == 0) return {RunStatus::succeeded, {}};
+    auto line = last_line(err_text);
+    if (command) {
+        auto why = "the plugin exited with code " + std::to_string(code);
+        if (!line.empty()) why += ": " + line;
+        return {RunStatus::failed, why};
+    }
+    if (line.empty()) line = "the plugin worker exited with code " + std::to_string(code);
+    return {code == 5 ? RunStatus::invalid_output : RunStatus::failed, line};
+}
+
+}  // namespace consilium::plugins
