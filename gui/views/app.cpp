@@ -7,6 +7,8 @@
 
 #include <wx/app.h>
 #include <wx/intl.h>
+#include <wx/log.h>
+#include <wx/translation.h>
 #include <wx/msgdlg.h>
 #include <wx/stdpaths.h>
 #include <wx/timer.h>
@@ -34,7 +36,7 @@ private:
 
     LaunchOptions options_;
     std::unique_ptr<Workstation> workstation_;
-    std::unique_ptr<wxLocale> locale_;
+    std::string language_;
     MainFrame* frame_ = nullptr;
     std::unique_ptr<StallMeter> stalls_;
     wxTimer heartbeat_;
@@ -42,17 +44,26 @@ private:
 };
 
 void WorkstationApp::set_language(const std::optional<std::string>& language) {
-    // Catalogues live in <prefix>/share/locale (the build tree is laid out the same way).
+    // Translations are looked up without setlocale(): a workstation whose system lacks the nl_NL
+    // locale still speaks Dutch. Catalogues live in <prefix>/share/locale (the build tree too).
     const std::filesystem::path exe = wxStandardPaths::Get().GetExecutablePath().utf8_string();
-    wxLocale::AddCatalogLookupPathPrefix(wxString::FromUTF8((exe.parent_path().parent_path() / "share" / "locale").string()));
-    int lang = wxLANGUAGE_DEFAULT;
-    if (language == "nl") lang = wxLANGUAGE_DUTCH;
-    else if (language == "en") lang = wxLANGUAGE_ENGLISH_US;
-    locale_ = std::make_unique<wxLocale>();
-    // A missing system locale (C in containers) must not stop the program: the strings stay English.
-    wxLogNull quiet;
-    locale_->Init(lang, wxLOCALE_DONT_LOAD_DEFAULT);
-    locale_->AddCatalog("consilium");
+    wxFileTranslationsLoader::AddCatalogLookupPathPrefix(
+        wxString::FromUTF8((exe.parent_path().parent_path() / "share" / "locale").string()));
+    std::string chosen = language.value_or("");
+    if (chosen.empty()) {
+        const int system = wxLocale::GetSystemLanguage();
+        const auto* info = system != wxLANGUAGE_UNKNOWN ? wxLocale::GetLanguageInfo(system) : nullptr;
+        chosen = info && info->CanonicalName.StartsWith("nl") ? "nl" : "en";
+    }
+    auto* translations = new wxTranslations;  // owned by wx once Set
+    wxTranslations::Set(translations);
+    translations->SetLanguage(wxString::FromUTF8(chosen));
+    if (chosen != "en") {
+        wxLogNull quiet;  // a missing catalogue leaves English, it is not an error
+        translations->AddStdCatalog();
+        translations->AddCatalog("consilium");
+    }
+    language_ = chosen;
 }
 
 bool WorkstationApp::OnInit() {
