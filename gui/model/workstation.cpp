@@ -40,6 +40,24 @@ std::string Workstation::login(const std::string& name, const std::string& passw
     return "";
 }
 
+std::string Workstation::check_login(const std::string& name, const std::string& password) {
+    try {
+        checked_ = decision::login(store(), name, password);
+    } catch (const std::exception& e) {
+        checked_.reset();
+        return e.what();
+    }
+    return "";
+}
+
+void Workstation::finish_login() {
+    if (!checked_) return;
+    session_ = std::move(checked_);
+    checked_.reset();
+    refresh_patients();
+    session_changed.emit();
+}
+
 void Workstation::logout(const char* why) {
     if (!session_) return;
     try {

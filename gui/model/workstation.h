@@ -38,6 +38,11 @@ public:
 
     // "" on success, else the message to show; failed attempts are audited by decision/.
     std::string login(const std::string& name, const std::string& password);
+    // Log-in in two halves so the dialog stays responsive: check_login is the slow part (the
+    // password hash is slow by design) and may run on a worker thread while the UI thread leaves
+    // the store alone; finish_login then starts the session on the UI thread and tells the views.
+    std::string check_login(const std::string& name, const std::string& password);
+    void finish_login();
     void logout(const char* why = "logout");  // audited; closes the patient
     bool logged_in() const { return session_.has_value(); }
     const decision::Session& session() const { return *session_; }
@@ -69,6 +74,7 @@ public:
 private:
     decision::Workspace workspace_;
     std::optional<decision::Session> session_;
+    std::optional<decision::Session> checked_;  // between check_login and finish_login
     PatientList patients_;
     std::optional<decision::Patient> patient_;
     std::vector<SeriesEntry> series_;

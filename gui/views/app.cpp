@@ -41,6 +41,7 @@ private:
     std::unique_ptr<StallMeter> stalls_;
     wxTimer heartbeat_;
     std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+    long long login_ready_ms_ = -1;
 };
 
 void WorkstationApp::set_language(const std::optional<std::string>& language) {
@@ -81,7 +82,16 @@ bool WorkstationApp::OnInit() {
     }
     if (options_.watchdog) {
         stalls_ = std::make_unique<StallMeter>(std::chrono::milliseconds(10));
-        heartbeat_.Bind(wxEVT_TIMER, [this](wxTimerEvent&) { stalls_->tick(); });
+        heartbeat_.Bind(wxEVT_TIMER, [this](wxTimerEvent&) {
+            const auto before = stalls_->longest_stall();
+            stalls_->tick();
+            // With CONSILIUM_TRACE_RENDER the new worst stalls are placed in time beside the render times.
+            static const bool trace = std::getenv("CONSILIUM_TRACE_RENDER") != nullptr;
+            if (trace && stalls_->longest_stall() > before)
+                std::cerr << "stall " << stalls_->longest_stall().count() << " ms, ending at "
+                          << std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started_).count()
+                          << " ms\n";
+        });
         heartbeat_.Start(10);
     }
     if (!log_in()) {
@@ -96,13 +106,16 @@ bool WorkstationApp::log_in(const wxString& locked_user) {
     for (const auto& u : workstation_->demo_users()) demo.push_back(u.name);
     LoginDialog dialog(nullptr, wxString::FromUTF8(workstation_->folder().string()), demo,
                        [this](const std::string& user, const std::string& password) {
-                           return workstation_->login(user, password);
+                           return workstation_->check_login(user, password);
                        },
                        locked_user);
     if (stalls_) stalls_->restart();
+    if (login_ready_ms_ < 0)
+        login_ready_ms_ = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started_).count();
     const int answer = dialog.ShowModal();
-    if (stalls_) stalls_->restart();
     if (answer != wxID_OK) return false;
+    const auto logged_in = std::chrono::steady_clock::now();
+    workstation_->finish_login();
 
     const auto prefs = load_preferences(preferences_file(workstation_->folder(), workstation_->session().user.name));
     if (frame_) return true;  // unlocked: the same window carries on
@@ -127,7 +140,10 @@ bool WorkstationApp::log_in(const wxString& locked_user) {
     if (options_.patient) frame_->open_patient_text(*options_.patient, options_.series.value_or(""));
     if (stalls_) {
         const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started_);
-        std::cerr << "startup: main window shown " << ms.count() << " ms after launch (log-in dialog included)\n";
+        const auto after_login =
+            std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - logged_in);
+        std::cerr << "startup: log-in dialog ready " << login_ready_ms_ << " ms after launch; main window shown "
+                  << after_login.count() << " ms after log-in (" << ms.count() << " ms since launch, typing included)\n";
     }
     return true;
 }

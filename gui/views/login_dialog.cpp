@@ -6,6 +6,8 @@
 #include <wx/stattext.h>
 #include <wx/textctrl.h>
 
+#include <thread>
+
 namespace consilium::gui {
 
 LoginDialog::LoginDialog(wxWindow* parent, const wxString& workspace, const std::vector<std::string>& demo_users,
@@ -68,7 +70,17 @@ void LoginDialog::on_login(wxCommandEvent&) {
         user_->SetFocus();
         return;
     }
-    const std::string problem = attempt_(user, password);
+    // The check is slow on purpose (PBKDF2): off the UI thread, with the form disabled meanwhile.
+    message_->SetLabel(_("Checking..."));
+    for (wxWindow* w : GetChildren()) w->Disable();
+    std::thread([this, user, password] {
+        std::string problem = attempt_(user, password);
+        CallAfter([this, problem] { attempt_done(problem); });
+    }).detach();
+}
+
+void LoginDialog::attempt_done(const std::string& problem) {
+    for (wxWindow* w : GetChildren()) w->Enable();
     if (problem.empty()) {
         EndModal(wxID_OK);
         return;

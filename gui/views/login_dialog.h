@@ -14,12 +14,14 @@ namespace consilium::gui {
 
 class LoginDialog : public wxDialog {
 public:
-    // `attempt` returns "" on success, else the message to show.
+    // `attempt` runs on a worker thread (the dialog waits, showing that it checks) and returns ""
+    // on success, else the message to show.
     LoginDialog(wxWindow* parent, const wxString& workspace, const std::vector<std::string>& demo_users,
                 std::function<std::string(const std::string&, const std::string&)> attempt, const wxString& locked_user = "");
 
 private:
     void on_login(wxCommandEvent&);
+    void attempt_done(const std::string& problem);
     std::function<std::string(const std::string&, const std::string&)> attempt_;
     wxTextCtrl* user_ = nullptr;
     wxTextCtrl* password_ = nullptr;

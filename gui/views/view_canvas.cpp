@@ -15,6 +15,14 @@
 
 namespace consilium::gui {
 
+namespace {
+std::chrono::steady_clock::time_point process_start() {
+    static const auto t = std::chrono::steady_clock::now();
+    return t;
+}
+const auto g_started = process_start();
+}  // namespace
+
 wxGLAttributes ViewCanvas::gl_attributes() {
     wxGLAttributes a;
     a.PlatformDefaults().RGBA().DoubleBuffer().Depth(24).Stencil(8).EndList();
@@ -114,9 +122,11 @@ void ViewCanvas::render() {
         std::chrono::steady_clock::time_point t0;
         ~Report() {
             if (on)
-                std::fprintf(stderr, "render %s: %lld ms\n", viewer::to_string(kind),
+                std::fprintf(stderr, "render %s: %lld ms (ending at %lld ms since start)\n", viewer::to_string(kind),
                              static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                                        std::chrono::steady_clock::now() - t0).count()));
+                                                        std::chrono::steady_clock::now() - t0).count()),
+                             static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                        std::chrono::steady_clock::now() - process_start()).count()));
         }
     } report{trace, kind_, started};
     SetCurrent(*context_);
