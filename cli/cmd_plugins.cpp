@@ -218,6 +218,7 @@ int run(const Context& ctx, const Args& args) {
     // The patient's context is written for the plugin: inside the workspace, never in /tmp
     // (patient data leaves the workspace only by an audited export). Removed after the run.
     options.work_dir = ws.folder() / "plugin-work" / std::to_string(::getpid());
+    options.evidence_dir = ws.folder() / "evidence";  // masks outlive the work folder: evidence/run-<id>/
     std::error_code cleanup;
     std::filesystem::remove_all(options.work_dir, cleanup);
     options.cancel = std::make_shared<std::atomic<bool>>(false);

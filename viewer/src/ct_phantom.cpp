@@ -28,6 +28,13 @@ std::string new_uid(const char* root) {
 int phantom_hu(double x, double y, double z) {
     const double body = (x * x) / (170.0 * 170.0) + (y * y) / (120.0 * 120.0);
     if (body > 1.0) return -1000;
+    // Solid nodules in the lungs (x, y, z and diameter in mm; patient right is -x), for the
+    // lung-nodule plugin to find in the demo CT.
+    static const double nodules[][4] = {{-95, -30, 110, 14}, {70, 25, 190, 9}, {-65, 35, 230, 7}};
+    for (const auto& n : nodules) {
+        const double dx = x - n[0], dy = y - n[1], dz = z - n[2];
+        if (dx * dx + dy * dy + dz * dz < n[3] * n[3] / 4) return 50;
+    }
     for (double side : {-1.0, 1.0}) {
         const double lx = x - side * 80.0, ly = y + 5.0;
         if ((lx * lx) / (55.0 * 55.0) + (ly * ly) / (85.0 * 85.0) < 1.0) return -800;

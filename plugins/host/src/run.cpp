@@ -2,6 +2,7 @@
 // storage and audit. What a plugin may return is checked in output_validation.cpp. See run.h.
 #include "consilium/plugins/run.h"
 
+#include "mask_evidence.h"
 #include "output_validation.h"
 #include "worker_process.h"
 
@@ -262,6 +263,23 @@ RunResult run_plugin(Store& store, const Session& session, const DiscoveredPlugi
                     }
                 }
             }
+            }
+            // Masks: geometry checked against the volume, then kept in the workspace (mask_evidence.h).
+            if (result.status == RunStatus::succeeded) {
+                const auto folder = m->kind == PluginKind::command ? work_dir / "plugin-runs" / std::to_string(run.id) / "output"
+                                                                   : work_dir;
+                if (auto why = check_masks(output, folder, volume); !why.empty()) {
+                    result.status = RunStatus::invalid_output;
+                    result.reason = why;
+                    outputs_hash.reset();
+                } else {
+                    try {
+                        keep_masks(output, folder, options.evidence_dir, run.id);
+                    } catch (const std::exception& e) {
+                        result.status = RunStatus::failed;
+                        result.reason = e.what();
+                    }
+                }
             }
         } catch (const std::exception& e) {
             result.status = RunStatus::failed;

@@ -1,6 +1,7 @@
 #pragma once
 // A chest-like CT phantom written as a real DICOM series (CT Image Storage, one file per slice):
-// body ellipse (40 HU), two lungs (-800 HU), spine (1000 HU), ribs (700 HU), seeded noise.
+// body ellipse (40 HU), two lungs (-800 HU) holding three solid nodules (50 HU; 14, 9 and 7 mm),
+// spine (1000 HU), ribs (700 HU), seeded noise.
 // Deterministic for a given seed; used by the demo workspace and the load benchmark.
 #include <filesystem>
 #include <string>

@@ -39,6 +39,11 @@ struct RunOptions {
     std::optional<std::chrono::milliseconds> timeout;  // default: the manifest's limits.timeout_s
     std::filesystem::path worker;                      // default: consilium-plugin-worker beside this program
     std::filesystem::path work_dir;                    // default: a fresh folder under the temp dir
+    // Where mask evidence outlives the run, normally <workspace>/evidence: each mask (checked
+    // against the volume's geometry) is copied to <evidence_dir>/run-<run_id>/ and its stored
+    // evidence item's "file" becomes that path relative to evidence_dir's parent, e.g.
+    // "evidence/run-12/mask.nrrd". Empty: masks are checked but not kept.
+    std::filesystem::path evidence_dir;
     // Both are called on the thread that called run_plugin, while the plugin runs.
     std::function<void(double)> progress;
     std::function<void(const std::string& level, const std::string& text)> log;
