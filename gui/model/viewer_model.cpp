@@ -1,5 +1,7 @@
 #include "model/viewer_model.h"
 
+#include "consilium/viewer/measure.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -102,9 +104,11 @@ void ViewerModel::reset() {
     if (!volume_) return;
     auto masks = state_.masks;
     auto rois = state_.rois;
+    auto rulers = state_.rulers;
     state_ = viewer::initial_state(*volume_);
     state_.masks = std::move(masks);
     state_.rois = std::move(rois);
+    state_.rulers = std::move(rulers);
     preset_name_.reset();
     zoom_ = {1, 1, 1, 1};
     pan_ = {};
@@ -154,6 +158,66 @@ void ViewerModel::set_overlays_visible(bool visible) {
 void ViewerModel::apply_overlays() {
     state_.rois = overlays_visible_ ? rois_ : std::vector<viewer::RoiBox>{};
     state_.masks = overlays_visible_ ? masks_ : std::vector<viewer::MaskOverlay>{};
+}
+
+void ViewerModel::set_tool(ViewerTool tool) {
+    tool_ = tool;
+    measuring_ = false;
+    changed.emit();
+}
+
+namespace {
+std::string label_of(const viewer::Volume& v, const viewer::Ruler& r) {
+    char text[160];
+    if (!r.box) {
+        std::snprintf(text, sizeof text, "%.1f mm", viewer::distance_mm(r.from_lps, r.to_lps));
+        return text;
+    }
+    viewer::Vec3 centre{}, size{};
+    for (int a = 0; a < 3; ++a) {
+        centre[a] = 0.5 * (r.from_lps[a] + r.to_lps[a]);
+        size[a] = std::abs(r.to_lps[a] - r.from_lps[a]);
+    }
+    const auto st = viewer::box_statistics(v, centre, size);
+    if (st.voxels == 0) return "no voxels";
+    const bool ct = v.modality == "CT";
+    std::snprintf(text, sizeof text, "mean %.0f%s  SD %.0f  (%.0f mm2)", st.mean, ct ? " HU" : "", st.sd, st.area_mm2);
+    return text;
+}
+}  // namespace
+
+void ViewerModel::begin_measurement(const viewer::Vec3& lps) {
+    if (!volume_ || tool_ == ViewerTool::navigate) return;
+    viewer::Ruler r;
+    r.from_lps = r.to_lps = lps;
+    r.box = tool_ == ViewerTool::region;
+    state_.rulers.push_back(r);
+    measuring_ = true;
+    changed.emit();
+}
+
+void ViewerModel::drag_measurement(const viewer::Vec3& lps) {
+    if (!measuring_ || state_.rulers.empty()) return;
+    auto& r = state_.rulers.back();
+    r.to_lps = lps;
+    r.label = label_of(*volume_, r);
+    changed.emit();
+}
+
+void ViewerModel::end_measurement() {
+    if (!measuring_) return;
+    measuring_ = false;
+    auto& r = state_.rulers.back();
+    // A click without a drag measures nothing.
+    if (viewer::distance_mm(r.from_lps, r.to_lps) < 0.5) state_.rulers.pop_back();
+    else r.label = label_of(*volume_, r);
+    changed.emit();
+}
+
+void ViewerModel::clear_measurements() {
+    state_.rulers.clear();
+    measuring_ = false;
+    changed.emit();
 }
 
 std::pair<int, int> ViewerModel::slice_of(ViewKind view) const {

@@ -15,6 +15,9 @@ namespace consilium::gui {
 
 using viewer::ViewKind;
 
+// What a left-drag does in a 2D view.
+enum class ViewerTool { navigate, distance, region };
+
 class ViewerModel {
 public:
     static constexpr int kViews = 4;  // axial, coronal, sagittal, 3D: the 2x2 layout in this order
@@ -54,6 +57,15 @@ public:
     // Slice number (1-based) and count along a 2D view's normal, for the annotation.
     std::pair<int, int> slice_of(ViewKind view) const;
 
+    // Measurements: a left-drag with the distance or region tool; kept per volume until cleared.
+    void set_tool(ViewerTool tool);
+    ViewerTool tool() const { return tool_; }
+    void begin_measurement(const viewer::Vec3& lps);
+    void drag_measurement(const viewer::Vec3& lps);
+    void end_measurement();
+    void clear_measurements();
+    const std::vector<viewer::Ruler>& measurements() const { return state_.rulers; }
+
     Signal<> changed;
 
 private:
@@ -70,6 +82,8 @@ private:
     std::vector<viewer::MaskOverlay> masks_;
     bool overlays_visible_ = true;
     int revision_ = 0;
+    ViewerTool tool_ = ViewerTool::navigate;
+    bool measuring_ = false;
     bool complete_ = true;
 };
 

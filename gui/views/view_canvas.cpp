@@ -199,9 +199,21 @@ void ViewCanvas::on_mouse(wxMouseEvent& e) {
         if (!HasCapture()) CaptureMouse();
     }
     if ((e.LeftUp() || e.RightUp() || e.MiddleUp()) && HasCapture()) ReleaseMouse();
-    if (e.LeftDown() && view_ && kind_ != ViewKind::volume3d) {
+    auto pick = [&]() -> std::optional<viewer::Vec3> {
+        if (!view_ || kind_ == ViewKind::volume3d) return std::nullopt;
         const int h = static_cast<int>(GetClientSize().y * scale);
-        if (auto lps = view_->pick_lps(p.x * scale, h - p.y * scale - 1)) model_.set_crosshair(*lps);
+        return view_->pick_lps(p.x * scale, h - p.y * scale - 1);
+    };
+    const bool measuring = model_.tool() != ViewerTool::navigate;
+    if (e.LeftUp() && measuring) {
+        model_.end_measurement();
+        return;
+    }
+    if (e.LeftDown() && kind_ != ViewKind::volume3d) {
+        if (auto lps = pick()) {
+            if (measuring) model_.begin_measurement(*lps);
+            else model_.set_crosshair(*lps);
+        }
         return;
     }
     if (!e.Dragging()) return;
@@ -217,8 +229,10 @@ void ViewCanvas::on_mouse(wxMouseEvent& e) {
         rotate_elevation_ += d.y * 0.5;
         Refresh(false);
     } else if (e.LeftIsDown() && view_) {
-        const int h = static_cast<int>(GetClientSize().y * scale);
-        if (auto lps = view_->pick_lps(p.x * scale, h - p.y * scale - 1)) model_.set_crosshair(*lps);
+        if (auto lps = pick()) {
+            if (measuring) model_.drag_measurement(*lps);
+            else model_.set_crosshair(*lps);
+        }
     }
 }
 

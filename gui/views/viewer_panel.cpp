@@ -2,6 +2,7 @@
 
 #include "views/view_canvas.h"
 
+#include <wx/button.h>
 #include <wx/checkbox.h>
 #include <wx/choice.h>
 #include <wx/intl.h>
@@ -21,11 +22,20 @@ ViewerPanel::ViewerPanel(wxWindow* parent, ViewerModel& model) : wxPanel(parent,
     overlays_->SetForegroundColour(*wxWHITE);
     overlays_->SetValue(true);
     overlays_->SetToolTip(_("Show or hide the AI evidence (regions and masks) on the images (O)"));
+    tool_ = new wxChoice(this, wxID_ANY);
+    tool_->Append(_("Navigate (N)"));
+    tool_->Append(_("Distance (M)"));
+    tool_->Append(_("Region statistics (B)"));
+    tool_->SetSelection(0);
+    tool_->SetToolTip(_("What a left-drag does in the slice views; Delete removes the measurements"));
+    auto* clear = new wxButton(this, wxID_ANY, _("Clear measurements"));
     status_ = new wxStaticText(this, wxID_ANY, "");
     status_->SetForegroundColour(wxColour(200, 200, 200));
     tools->Add(label, 0, wxALIGN_CENTER_VERTICAL | wxLEFT | wxRIGHT, 6);
     tools->Add(series_, 0, wxALIGN_CENTER_VERTICAL | wxALL, 3);
     tools->Add(overlays_, 0, wxALIGN_CENTER_VERTICAL | wxLEFT, 12);
+    tools->Add(tool_, 0, wxALIGN_CENTER_VERTICAL | wxLEFT, 12);
+    tools->Add(clear, 0, wxALIGN_CENTER_VERTICAL | wxLEFT, 4);
     tools->Add(status_, 1, wxALIGN_CENTER_VERTICAL | wxLEFT, 12);
 
     grid_ = new wxGridSizer(2, 2, 2, 2);
@@ -43,6 +53,9 @@ ViewerPanel::ViewerPanel(wxWindow* parent, ViewerModel& model) : wxPanel(parent,
         if (on_series_) on_series_(e.GetSelection());
     });
     overlays_->Bind(wxEVT_CHECKBOX, [this](wxCommandEvent& e) { model_.set_overlays_visible(e.IsChecked()); });
+    tool_->Bind(wxEVT_CHOICE, [this](wxCommandEvent& e) { model_.set_tool(static_cast<ViewerTool>(e.GetSelection())); });
+    clear->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { model_.clear_measurements(); });
+    Bind(wxEVT_CHAR_HOOK, &ViewerPanel::on_key, this);
     model_.changed.connect([this] { model_changed(); });
 }
 
@@ -64,6 +77,7 @@ void ViewerPanel::model_changed() {
         relayout();
     }
     overlays_->SetValue(model_.overlays_visible());
+    tool_->SetSelection(static_cast<int>(model_.tool()));
     if (model_.has_volume()) {
         auto [slice, count] = model_.slice_of(ViewKind::axial);
         status_->SetLabel(wxString::Format(_("Axial %d/%d   %s"), slice, count, wxString::FromUTF8(model_.window_label())));
@@ -71,6 +85,20 @@ void ViewerPanel::model_changed() {
         status_->SetLabel("");
     }
     for (auto* c : canvases_) c->model_changed();
+}
+
+void ViewerPanel::on_key(wxKeyEvent& e) {
+    if (!e.HasAnyModifiers()) {
+        switch (e.GetKeyCode()) {
+        case 'M': model_.set_tool(ViewerTool::distance); return;
+        case 'B': model_.set_tool(ViewerTool::region); return;
+        case 'N':
+        case WXK_ESCAPE: model_.set_tool(ViewerTool::navigate); return;
+        case WXK_DELETE: model_.clear_measurements(); return;
+        default: break;
+        }
+    }
+    e.Skip();
 }
 
 void ViewerPanel::relayout() {

@@ -16,6 +16,7 @@ class wxChoice;
 class wxCheckBox;
 class wxStaticText;
 class wxGridSizer;
+class wxKeyEvent;
 
 namespace consilium::gui {
 
@@ -32,12 +33,14 @@ public:
 
 private:
     void model_changed();
+    void on_key(wxKeyEvent& e);
     void relayout();
     ViewerModel& model_;
     std::array<ViewCanvas*, 4> canvases_{};
     wxGridSizer* grid_ = nullptr;
     wxChoice* series_ = nullptr;
     wxCheckBox* overlays_ = nullptr;
+    wxChoice* tool_ = nullptr;
     wxStaticText* status_ = nullptr;
     std::function<void(int)> on_series_;
     std::shared_ptr<const viewer::Volume> shown_volume_;

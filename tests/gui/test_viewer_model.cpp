@@ -97,3 +97,33 @@ BOOST_AUTO_TEST_CASE(no_volume_means_no_change) {
     BOOST_TEST(!m.apply_preset(1));
     BOOST_TEST(changes == 0);
 }
+
+BOOST_AUTO_TEST_CASE(distance_and_region_measurements_are_labelled_in_mm_and_hu) {
+    auto v = std::const_pointer_cast<viewer::Volume>(ct());
+    auto* voxels = static_cast<std::int16_t*>(v->voxels->data());
+    for (std::size_t i = 0; i < v->voxel_count(); ++i) voxels[i] = 40;  // soft tissue everywhere
+    ViewerModel m;
+    m.set_volume(v);
+    m.begin_measurement({0, 0, 120});
+    BOOST_TEST(m.measurements().empty());  // the navigate tool measures nothing
+    m.set_tool(gui::ViewerTool::distance);
+    m.begin_measurement({0, 0, 120});
+    m.drag_measurement({3, 4, 120});
+    m.end_measurement();
+    BOOST_REQUIRE(m.measurements().size() == 1u);
+    BOOST_TEST(m.measurements()[0].label == "5.0 mm");
+    m.set_tool(gui::ViewerTool::region);
+    m.begin_measurement({-2, -2, 120});
+    m.drag_measurement({2, 2, 120});
+    m.end_measurement();
+    BOOST_REQUIRE(m.measurements().size() == 2u);
+    BOOST_TEST(m.measurements()[1].box);
+    BOOST_TEST(m.measurements()[1].label.find("mean 40 HU") == 0u, m.measurements()[1].label);
+    m.begin_measurement({1, 1, 120});  // a click without a drag
+    m.end_measurement();
+    BOOST_TEST(m.measurements().size() == 2u);
+    m.reset();
+    BOOST_TEST(m.measurements().size() == 2u);  // reset is about the view, not the measurements
+    m.clear_measurements();
+    BOOST_TEST(m.measurements().empty());
+}

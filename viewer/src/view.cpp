@@ -271,6 +271,35 @@ void View::Impl::draw_lines(const ViewState& s) {
         segment(c[0] - r, c[1] - r, c[0] + r, c[1] + r, m.colour);
         segment(c[0] - r, c[1] + r, c[0] + r, c[1] - r, m.colour);
     }
+    // Measurements: drawn in the plane they were made in (both ends within half a slice of it).
+    const double tolerance = 0.5 * std::max({volume->spacing_mm[0], volume->spacing_mm[1], volume->spacing_mm[2]}) + 0.5 * plane.pixel_mm;
+    for (const auto& r : s.rulers) {
+        auto a = on_plane(r.from_lps), b = on_plane(r.to_lps);
+        if (std::fabs(a[2]) > tolerance || std::fabs(b[2]) > tolerance) continue;
+        if (r.box) {
+            segment(a[0], a[1], b[0], a[1], r.colour);
+            segment(b[0], a[1], b[0], b[1], r.colour);
+            segment(b[0], b[1], a[0], b[1], r.colour);
+            segment(a[0], b[1], a[0], a[1], r.colour);
+        } else {
+            segment(a[0], a[1], b[0], b[1], r.colour);
+            const double tick = 0.008 * std::max(w, h);
+            segment(a[0] - tick, a[1] - tick, a[0] + tick, a[1] + tick, r.colour);
+            segment(b[0] - tick, b[1] - tick, b[0] + tick, b[1] + tick, r.colour);
+        }
+        if (!r.label.empty()) {
+            auto t = vtkSmartPointer<vtkTextActor>::New();
+            t->SetInput(r.label.c_str());
+            t->GetPositionCoordinate()->SetCoordinateSystemToWorld();
+            t->SetPosition(std::max(a[0], b[0]) + 2 * plane.pixel_mm, std::max(a[1], b[1]));
+            auto* p = t->GetTextProperty();
+            p->SetFontSize(13);
+            p->SetColor(r.colour[0], r.colour[1], r.colour[2]);
+            p->SetShadow(1);
+            renderer->AddActor2D(t);
+            labels.push_back(t);
+        }
+    }
     auto poly = vtkSmartPointer<vtkPolyData>::New();
     poly->SetPoints(points);
     poly->SetLines(cells);

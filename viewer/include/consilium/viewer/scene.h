@@ -37,6 +37,15 @@ struct Marker {
     std::string label;
 };
 
+// A measurement drawn in the views whose plane holds it: a distance line, or a region's
+// outline (a box) with its statistics; `label` is drawn beside it ("42.3 mm", "mean 38 HU").
+struct Ruler {
+    Vec3 from_lps{}, to_lps{};
+    Colour colour{1.0, 0.6, 0.1};
+    std::string label;
+    bool box = false;  // the two points are opposite corners of a region in the view's plane
+};
+
 struct ViewState {
     Vec3 crosshair_lps{};               // the shared point all views pass through
     WindowLevel window;                 // 2D views
@@ -47,6 +56,7 @@ struct ViewState {
     std::vector<MaskOverlay> masks;
     std::vector<RoiBox> rois;
     std::vector<Marker> markers;
+    std::vector<Ruler> rulers;
 };
 
 // A fresh state for a volume: crosshair at its centre, default window and 3D preset.
