@@ -2,6 +2,7 @@
 // The contract it keeps is ../shared/CLI.md (exit codes: 0 done, 1 check failed, 2 bad usage or
 // input, 3 not permitted, 4 not found).
 #include "commands.h"
+#include "cmd_pacs.h"
 
 #include "consilium/decision/errors.h"
 
@@ -44,6 +45,9 @@ const char* kUsage =
     "  plugins stats ID                                              (developer, admin: runs, decisions, reasons per version)\n"
     "  plugins run ID --patient PATIENT [--series UID] [--timeout S]   (out of process; exit 0 only when it succeeded)\n"
     "  audit verify | audit log [--since ISO] [--user U] [--action A] | audit export --format fhir|syslog [--out FILE]\n"
+    "  pacs add NAME --dicomweb URL | --dimse AET@HOST:PORT [--calling-aet AET]   (admin)\n"
+    "  pacs list | pacs echo NAME | pacs query NAME [--patient-id ID] [--modality M] [--date FROM-TO]\n"
+    "  pacs retrieve NAME STUDY_UID                                  (into the workspace, as import does)\n"
     "environment: CONSILIUM_WORKSPACE, CONSILIUM_USER, CONSILIUM_PASSWORD, CONSILIUM_PLUGIN_PATH\n";
 
 const std::map<std::string, int (*)(const Context&, const Words&)> kCommands = {
@@ -52,6 +56,7 @@ const std::map<std::string, int (*)(const Context&, const Words&)> kCommands = {
     {"scan", cli::cmd_scan},         {"volume", cli::cmd_volume},     {"render", cli::cmd_render},
     {"suggestions", cli::cmd_suggestions}, {"review", cli::cmd_review},
     {"plugins", cli::cmd_plugins},
+    {"pacs", cli::cmd_pacs},
 };
 
 std::filesystem::path own_executable(const char* argv0) {

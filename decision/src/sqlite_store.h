@@ -79,6 +79,16 @@ private:
     Database& db_;
 };
 
+class PacsNodes final : public PacsNodeRepository {
+public:
+    explicit PacsNodes(Database& db) : db_(db) {}
+    std::optional<PacsNode> find(std::string_view name) override;
+    std::vector<PacsNode> list() override;
+    std::int64_t insert(const PacsNode& node) override;
+private:
+    Database& db_;
+};
+
 class Users final : public UserRepository {
 public:
     explicit Users(Database& db) : db_(db) {}

@@ -4,6 +4,7 @@
 // interfaces over PostgreSQL and forward the audit trail to an ATNA repository, unseen by callers.
 #include "consilium/decision/audit.h"
 #include "consilium/decision/imaging.h"
+#include "consilium/decision/pacs_node_record.h"
 #include "consilium/decision/patient.h"
 #include "consilium/decision/plugin_state_record.h"
 #include "consilium/decision/suggestion.h"
@@ -96,6 +97,15 @@ public:
     virtual void put(const PluginState& state) = 0;  // insert or replace
 };
 
+// PACS nodes by name (pacs_nodes.h adds the role checks and audit entries).
+class PacsNodeRepository {
+public:
+    virtual ~PacsNodeRepository() = default;
+    virtual std::optional<PacsNode> find(std::string_view name) = 0;
+    virtual std::vector<PacsNode> list() = 0;  // by name
+    virtual std::int64_t insert(const PacsNode& node) = 0;
+};
+
 class UserRepository {
 public:
     virtual ~UserRepository() = default;
@@ -135,6 +145,7 @@ public:
     virtual SuggestionRepository& suggestions() = 0;
     virtual UserRepository& users() = 0;
     virtual PluginStateRepository& plugin_states() = 0;
+    virtual PacsNodeRepository& pacs_nodes() = 0;
     virtual AuditTrail& audit() = 0;
     virtual int schema_version() = 0;
 };
