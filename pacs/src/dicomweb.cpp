@@ -236,6 +236,7 @@ public:
             auto on_part = [&](RetrievedInstance instance) {
                 ++progress.instances_done;
                 result.stored.push_back(std::move(instance));
+                report();
             };
             if (wanted.empty()) {
                 fetch_multipart(series_url, folder, on_part, options, progress, result);
@@ -382,6 +383,7 @@ private:
                                                                    ex.content_type + "' instead of multipart/related");
                 reader = std::make_unique<MultipartReader>(multipart_boundary(ex.content_type), folder, on_part);
             }
+            progress.bytes = before + ex.received;
             reader->feed(data, size);
         };
         ex.cancel = options.cancel;

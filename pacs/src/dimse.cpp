@@ -67,6 +67,9 @@ protected:
     OFCondition handleSTORERequest(const T_ASC_PresentationContextID, DcmDataset* incoming, OFBool& continue_session,
                                    Uint16& status) override {
         std::unique_ptr<DcmDataset> dataset(incoming);  // ours to delete
+        done_bytes_ += message_bytes_;
+        message_bytes_ = 0;
+        progress.bytes = done_bytes_;
         continue_session = OFTrue;
         status = STATUS_Success;
         try {
@@ -109,9 +112,14 @@ protected:
         return EC_Normal;
     }
 
+    // `bytes` counts the message being received so far.
     void notifyRECEIVEProgress(const unsigned long bytes) override {
-        progress.bytes += static_cast<std::int64_t>(bytes);
+        message_bytes_ = static_cast<std::int64_t>(bytes);
+        progress.bytes = done_bytes_ + message_bytes_;
     }
+
+private:
+    std::int64_t done_bytes_ = 0, message_bytes_ = 0;
 };
 
 class DimseClient final : public Client {
@@ -330,7 +338,8 @@ private:
         if ((c.module() == OFM_dcmnet && c.code() == DULC_TCPINITERROR) || c == DUL_NETWORKCLOSED || c == DIMSE_NODATAAVAILABLE ||
             text.find("Connection refused") != std::string::npos || text.find("timeout") != std::string::npos ||
             text.find("Timeout") != std::string::npos)
-            throw PacsError(PacsError::Kind::unreachable, where() + what + " failed: " + text);
+            throw PacsError(PacsError::Kind::unreachable, where() + (what == "connecting" ? "cannot connect (" + text + ")"
+                                                                                           : what + " failed: " + text));
         throw PacsError(PacsError::Kind::protocol, where() + what + " failed: " + text);
     }
 
