@@ -72,7 +72,7 @@ bool is_fhir_file_name(const fs::path& path) {
     return ext == ".json" || ext == ".ndjson";
 }
 
-ImportSources gather_import_sources(const std::vector<std::string>& paths) {
+ImportSources gather_import_sources(const std::vector<std::string>& paths, const viewer::ScanOptions& scan_options) {
     ImportSources out;
     std::map<std::string, std::size_t> study_index;
     for (const auto& path : paths) {
@@ -96,7 +96,7 @@ ImportSources gather_import_sources(const std::vector<std::string>& paths) {
         std::size_t usable = 0;
         std::string first_reason;
         if (other) {
-            auto scan = viewer::scan(path);
+            auto scan = viewer::scan(path, scan_options);
             for (const auto& u : scan.unreadable) {
                 if (is_fhir_file_name(u.path)) continue;  // handed to the FHIR importer instead
                 if (first_reason.empty()) first_reason = u.path.string() + ": " + u.reason;

@@ -3,6 +3,7 @@
 // everything else scanned as DICOM (headers only) and turned into the plain study records the
 // decision library imports. This is where viewer/ and decision/ meet for DICOM import.
 #include "consilium/decision/dicom_import.h"
+#include "consilium/viewer/scan.h"
 
 #include <filesystem>
 #include <string>
@@ -19,6 +20,7 @@ struct ImportSources {
 bool is_fhir_file_name(const std::filesystem::path& path);
 
 // Throws InputError for a path that does not exist, or holds neither FHIR nor DICOM data.
-ImportSources gather_import_sources(const std::vector<std::string>& paths);
+// `scan` (progress, cancel) is handed to the DICOM scan; a cancelled scan returns what it found so far.
+ImportSources gather_import_sources(const std::vector<std::string>& paths, const viewer::ScanOptions& scan = {});
 
 }  // namespace consilium::cli

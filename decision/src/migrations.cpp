@@ -9,7 +9,7 @@ namespace consilium::decision {
 namespace {
 
 // Never edit a migration once released: add a new one.
-constexpr std::array<const char*, 5> kMigrations = {
+constexpr std::array<const char*, 6> kMigrations = {
     // 1: patients, the timeline, users and the audit trail.
     R"SQL(
 CREATE TABLE patient (
@@ -215,6 +215,32 @@ CREATE TABLE plugin_state (
   changed_by        TEXT,
   changed_at        TEXT
 );
+)SQL",
+
+    // 6: MDT meetings and their case lists. A board decision itself is an `mdt` timeline event;
+    // the case row points at it, so a case is decided once.
+    R"SQL(
+CREATE TABLE mdt_meeting (
+  id           INTEGER PRIMARY KEY,
+  name         TEXT NOT NULL CHECK (length(trim(name)) > 0),
+  meeting_date TEXT NOT NULL,           -- YYYY-MM-DD
+  created_by   TEXT NOT NULL,
+  created_at   TEXT NOT NULL
+);
+CREATE TABLE mdt_case (
+  meeting_id        INTEGER NOT NULL REFERENCES mdt_meeting(id),
+  position          INTEGER NOT NULL CHECK (position >= 1),
+  patient_id        INTEGER NOT NULL REFERENCES patient(id),
+  question          TEXT NOT NULL DEFAULT '',
+  added_by          TEXT NOT NULL,
+  added_at          TEXT NOT NULL,
+  decision_event_id INTEGER REFERENCES timeline_event(id),
+  decided_by        TEXT,
+  decided_at        TEXT,
+  PRIMARY KEY (meeting_id, position),
+  UNIQUE (meeting_id, patient_id)        -- a patient is discussed once per meeting
+) WITHOUT ROWID;
+CREATE INDEX mdt_case_by_patient ON mdt_case(patient_id);
 )SQL",
 };
 

@@ -24,7 +24,8 @@ bool allowed(Role role, Permission p) {
         case Permission::read_patients: return true;
         case Permission::import_data:
         case Permission::run_plugins: return true;  // every role; clinicians' core work, others' testing
-        case Permission::review_suggestions: return clinician;
+        case Permission::review_suggestions:
+        case Permission::hold_meetings: return clinician;
         case Permission::manage_plugins: return role == Role::developer || role == Role::admin;
         case Permission::manage_users:
         case Permission::read_audit:
@@ -43,6 +44,7 @@ std::string_view describe(Permission p) {
         case Permission::manage_users: return "manage users";
         case Permission::read_audit: return "read or export the audit log";
         case Permission::manage_pacs: return "configure PACS nodes";
+        case Permission::hold_meetings: return "hold MDT meetings (add cases, record board decisions)";
     }
     return "do this";
 }

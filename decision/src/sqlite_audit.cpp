@@ -70,9 +70,14 @@ AuditEntry Audit::append(const AuditRecord& record) {
 std::vector<AuditEntry> Audit::entries(const AuditFilter& f) {
     static const std::string sql = std::string(kSelect) +
         "WHERE (?1 IS NULL OR time >= ?1) AND (?2 IS NULL OR user_name = ?2) "
-        "AND (?3 IS NULL OR action = ?3 OR (substr(?3, -1) = '.' AND substr(action, 1, length(?3)) = ?3)) ORDER BY seq";
+        "AND (?3 IS NULL OR action = ?3 OR (substr(?3, -1) = '.' AND substr(action, 1, length(?3)) = ?3)) "
+        "AND (?4 IS NULL OR time <= ?4) AND (?5 IS NULL OR substr(action, 1, length(?5)) = ?5) "
+        "AND (?6 IS NULL OR instr(lower(object_type || ' ' || object_id || ' ' || details), lower(?6)) > 0) ORDER BY seq";
+    // A date-only upper bound includes that whole day: "~" sorts after the "T..." of any time on it.
+    std::optional<std::string> until = f.until;
+    if (until && until->size() <= 10) *until += "~";
     auto& s = db_.statement(sql.c_str());
-    s.bind(1, f.since).bind(2, f.user).bind(3, f.action);
+    s.bind(1, f.since).bind(2, f.user).bind(3, f.action).bind(4, until).bind(5, f.action_prefix).bind(6, f.text);
     std::vector<AuditEntry> out;
     while (s.step()) out.push_back(read_entry(s));
     s.reset();

@@ -46,8 +46,8 @@ class SqliteStore final : public Store {
 public:
     SqliteStore(const std::filesystem::path& file, const SqliteOptions& options)
         : db_(file, options.create ? Database::Mode::create : Database::Mode::open_existing),
-          patients_(db_), timeline_(db_), imaging_(db_), suggestions_(db_), plugin_states_(db_), users_(db_), audit_(db_),
-          pacs_nodes_(db_) {
+          patients_(db_), timeline_(db_), imaging_(db_), suggestions_(db_), plugin_states_(db_), meetings_(db_), users_(db_),
+          audit_(db_), pacs_nodes_(db_) {
         // Refuse a file that is not a database before anything writes to it.
         try {
             db_.exec("SELECT count(*) FROM sqlite_master");
@@ -76,6 +76,7 @@ public:
     SuggestionRepository& suggestions() override { return suggestions_; }
     UserRepository& users() override { return users_; }
     PluginStateRepository& plugin_states() override { return plugin_states_; }
+    MeetingRepository& meetings() override { return meetings_; }
     PacsNodeRepository& pacs_nodes() override { return pacs_nodes_; }
     AuditTrail& audit() override { return audit_; }
     int schema_version() override { return db_.user_version(); }
@@ -87,6 +88,7 @@ private:
     Imaging imaging_;
     Suggestions suggestions_;
     PluginStates plugin_states_;
+    Meetings meetings_;
     Users users_;
     Audit audit_;
     PacsNodes pacs_nodes_;

@@ -79,6 +79,20 @@ private:
     Database& db_;
 };
 
+class Meetings final : public MeetingRepository {
+public:
+    explicit Meetings(Database& db) : db_(db) {}
+    std::int64_t insert(const Meeting& meeting) override;
+    std::optional<Meeting> find(std::int64_t id) override;
+    std::vector<Meeting> list() override;
+    void add_case(const MeetingCase& c) override;
+    std::vector<MeetingCase> cases(std::int64_t meeting_id) override;
+    void set_decision(std::int64_t meeting_id, std::int64_t patient_id, std::int64_t event_id, const std::string& user_name,
+                      const std::string& decided_at) override;
+private:
+    Database& db_;
+};
+
 class PacsNodes final : public PacsNodeRepository {
 public:
     explicit PacsNodes(Database& db) : db_(db) {}

@@ -1,5 +1,8 @@
 #include "views/main_frame.h"
 
+#include "views/audit_dialog.h"
+#include "views/import_dialog.h"
+#include "views/meeting_mode.h"
 #include "views/patient_banner_panel.h"
 #include "views/patient_list_panel.h"
 #include "views/suggestions_panel.h"
@@ -44,6 +47,8 @@ MainFrame::MainFrame(Workstation& workstation, std::function<void()> relogin)
                                    .MinSize(300, -1).CloseButton(false));
     aui_.AddPane(timeline_, wxAuiPaneInfo().Name("timeline").Caption(_("Timeline")).Bottom().BestSize(-1, 240).MinSize(-1, 140)
                                 .CloseButton(false));
+    meeting_ = std::make_unique<MeetingMode>(*this, workstation_, aui_,
+                                             PresentationPanels{banner_, timeline_, suggestions_, viewer_panel_});
     aui_.Update();
     default_layout_ = aui_.SavePerspective().utf8_string();
 
@@ -81,6 +86,8 @@ MainFrame::~MainFrame() {
 
 void MainFrame::build_menu() {
     auto* file = new wxMenu;
+    add_import_menu_items(file, this, workstation_);
+    file->AppendSeparator();
     file->Append(id_lock, _("&Lock\tCtrl+L"), _("Lock the workstation: log in again to continue"));
     file->AppendSeparator();
     file->Append(wxID_EXIT, _("&Quit\tCtrl+Q"));
@@ -92,6 +99,10 @@ void MainFrame::build_menu() {
     auto* bar = new wxMenuBar;
     bar->Append(file, _("&File"));
     bar->Append(view, _("&View"));
+    bar->Append(meeting_->make_menu(), _("&Meeting"));
+    auto* tools = new wxMenu;
+    add_audit_menu_item(tools, this, workstation_);
+    bar->Append(tools, _("&Tools"));
     SetMenuBar(bar);
     Bind(wxEVT_MENU, [this](wxCommandEvent&) { Close(); }, wxID_EXIT);
     Bind(wxEVT_MENU, [this](wxCommandEvent&) { relogin_(); }, id_lock);
@@ -230,6 +241,8 @@ void MainFrame::load_series(std::size_t index) {
         }
     });
 }
+
+std::string MainFrame::layout() { return meeting_->layout_to_save().utf8_string(); }
 
 void MainFrame::restore_layout(const Preferences& preferences) {
     if (!preferences.layout.empty()) aui_.LoadPerspective(wxString::FromUTF8(preferences.layout));

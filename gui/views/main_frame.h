@@ -22,6 +22,7 @@ class PatientListPanel;
 class ViewerPanel;
 class TimelinePanel;
 class SuggestionsPanel;
+class MeetingMode;
 
 class MainFrame : public wxFrame {
 public:
@@ -34,7 +35,7 @@ public:
     void open_series(const std::string& series_uid);
     ViewerModel& viewer() { return viewer_; }
     void restore_layout(const Preferences& preferences);
-    std::string layout() { return aui_.SavePerspective().utf8_string(); }
+    std::string layout();  // the normal arrangement, also while an MDT meeting is presented
 
 private:
     void build_menu();
@@ -59,6 +60,7 @@ private:
     std::size_t series_index_ = 0;
     std::thread loader_;
     std::shared_ptr<std::atomic<bool>> cancel_load_;
+    std::unique_ptr<MeetingMode> meeting_;  // the Meeting menu and the MDT presentation layout
 };
 
 }  // namespace consilium::gui

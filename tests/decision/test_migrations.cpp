@@ -44,7 +44,8 @@ BOOST_AUTO_TEST_CASE(from_empty_to_latest) {
     migrate(db);
     BOOST_TEST(db.user_version() == latest_schema_version());
     for (const char* table : {"patient", "patient_identifier", "timeline_event", "event_component", "user", "audit_entry",
-                              "audit_head", "plugin_run", "suggestion", "review", "imaging_study", "imaging_series"}) {
+                              "audit_head", "plugin_run", "suggestion", "review", "imaging_study", "imaging_series",
+                              "mdt_meeting", "mdt_case"}) {
         auto& s = db.statement("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?1");
         s.bind(1, table);
         s.step();

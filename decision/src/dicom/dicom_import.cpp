@@ -77,11 +77,18 @@ void check_dicom_import(Store& store, const std::vector<DicomStudyInput>& studie
 }
 
 DicomImportSummary import_dicom(Store& store, const fs::path& workspace, const Session& session,
-                                const std::vector<DicomStudyInput>& studies) {
+                                const std::vector<DicomStudyInput>& studies, const ImportHooks& hooks) {
     check_dicom_import(store, studies);
     DicomImportSummary summary;
     std::set<std::string> patient_ids;
+    std::size_t files_total = 0, files_done = 0;
+    for (const auto& study : studies)
+        for (const auto& series : study.series) files_total += series.files.size();
     for (const auto& study : studies) {
+        if (hooks.cancelled()) {
+            summary.cancelled = true;
+            break;
+        }
         const auto where = first_file(study);
         patient_ids.insert(trim(study.patient.patient_id));
         ++summary.studies;
@@ -94,6 +101,7 @@ DicomImportSummary import_dicom(Store& store, const fs::path& workspace, const S
             const fs::path folder = workspace / series_folder(study.study_uid, series.series_uid);
             std::set<std::string> seen;
             for (const auto& f : series.files) {
+                hooks.report(++files_done, files_total);
                 sources.push_back(f.source);
                 const auto sop = trim(f.sop_instance_uid);
                 if (sop.empty()) {

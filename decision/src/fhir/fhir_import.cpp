@@ -216,17 +216,18 @@ void FhirImport::read_text(const std::string& name, std::string text) {
     state_->files.push_back(parse_file(name, text));
 }
 
-void FhirImport::read_files(const std::vector<std::filesystem::path>& files) {
+void FhirImport::read_files(const std::vector<std::filesystem::path>& files, const ImportHooks& hooks) {
     std::vector<std::optional<FileContent>> parsed(files.size());
     std::vector<std::exception_ptr> errors(files.size());
-    std::atomic<std::size_t> next{0};
+    std::atomic<std::size_t> next{0}, done{0};
     auto work = [&] {
-        for (std::size_t i; (i = next++) < files.size();) {
+        for (std::size_t i; !hooks.cancelled() && (i = next++) < files.size();) {
             try {
                 parsed[i] = parse_file(files[i].string(), read_whole(files[i]));
             } catch (...) {
                 errors[i] = std::current_exception();
             }
+            hooks.report(++done, files.size());
         }
     };
     const unsigned cores = std::max(1u, std::min(4u, std::thread::hardware_concurrency()));
@@ -234,13 +235,14 @@ void FhirImport::read_files(const std::vector<std::filesystem::path>& files) {
     for (unsigned t = 1; t < cores && t < files.size(); ++t) helpers.emplace_back(work);
     work();
     for (auto& h : helpers) h.join();
+    if (hooks.cancelled()) throw ImportCancelled();
     for (std::size_t i = 0; i < files.size(); ++i) {
         if (errors[i]) std::rethrow_exception(errors[i]);
         state_->files.push_back(std::move(*parsed[i]));
     }
 }
 
-ImportSummary FhirImport::commit(const Session& session) {
+ImportSummary FhirImport::commit(const Session& session, const ImportHooks& hooks) {
     Store& store = state_->store;
     auto& files = state_->files;
     // Files that bring patients go first, so events in other files find them already stored.
@@ -278,6 +280,7 @@ ImportSummary FhirImport::commit(const Session& session) {
         }
 
     // --- write: one transaction per file, with its audit entry.
+    if (hooks.cancelled()) throw ImportCancelled();
     ImportSummary summary;
     std::map<std::pair<std::size_t, std::size_t>, std::int64_t> stored_patient;
     for (std::size_t f = 0; f < files.size(); ++f) {
@@ -332,6 +335,7 @@ ImportSummary FhirImport::commit(const Session& session) {
                                {"patient_ids", id_list(touched)}};
         store.audit().append(audit_record(session, "import.fhir", "file", file.path, details.dump()));
         tx->commit();
+        hooks.report(f + 1, files.size());
 
         summary.files++;
         summary.patients += static_cast<int>(file.patients.size());

@@ -45,6 +45,10 @@ struct AuditFilter {
     std::optional<std::string> since;   // UTC ISO time, inclusive
     std::optional<std::string> user;
     std::optional<std::string> action;  // exact, or a prefix ending in '.' ("plugin.")
+    // For the audit viewer's search fields:
+    std::optional<std::string> until;          // UTC ISO time or date, inclusive (a date covers its whole day)
+    std::optional<std::string> action_prefix;  // any prefix: "login" finds login and login.failed
+    std::optional<std::string> text;           // found in the object type, object id or details (case-insensitive)
 };
 
 struct AuditVerification {

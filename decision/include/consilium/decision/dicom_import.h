@@ -5,6 +5,7 @@
 // demographics), the study and series rows, and an `imaging` timeline event. The files are copied
 // (never moved) into <workspace>/images/<study_uid>/<series_uid>/<SOPInstanceUID>.dcm first, so a
 // committed row never points at a missing file. Re-importing the same UIDs adds nothing.
+#include "consilium/decision/import_hooks.h"
 #include "consilium/decision/session.h"
 #include "consilium/decision/store.h"
 
@@ -48,6 +49,7 @@ struct DicomImportSummary {
     int patients = 0, studies = 0, series = 0, instances = 0;  // in the input
     int patients_added = 0, studies_added = 0, series_added = 0, instances_added = 0, events_added = 0;
     std::vector<DicomSkip> skipped;                            // instances not copied, with the reason
+    bool cancelled = false;  // stopped by ImportHooks::cancel: only the first `studies` studies were imported
 };
 
 // A patient record from DICOM demographics: "DOE^JANE" -> name "Jane Doe" (all-capital parts are
@@ -59,7 +61,9 @@ Patient patient_from_dicom(const DicomPatient& dicom);
 void check_dicom_import(Store& store, const std::vector<DicomStudyInput>& studies);
 
 // Checks, then imports study by study. `workspace` is the folder the files are copied into.
+// `hooks` reports instances copied; a cancel stops before the next study (those imported stay,
+// each complete) and the summary says `cancelled`.
 DicomImportSummary import_dicom(Store& store, const std::filesystem::path& workspace, const Session& session,
-                                const std::vector<DicomStudyInput>& studies);
+                                const std::vector<DicomStudyInput>& studies, const ImportHooks& hooks = {});
 
 }  // namespace consilium::decision

@@ -5,6 +5,7 @@
 // resolve (every subject reference must reach a patient in these files or in the store), then
 // write - one transaction per file, each with its audit entry. Re-importing identical resources
 // changes nothing: resources are matched by identity (Type/id, else the entry's fullUrl).
+#include "consilium/decision/import_hooks.h"
 #include "consilium/decision/session.h"
 #include "consilium/decision/store.h"
 
@@ -43,11 +44,14 @@ public:
     void read_file(const std::filesystem::path& file);
     void read_text(const std::string& name, std::string text);
     // Phase 1 for many files, parsed on all cores; the error reported is that of the first bad
-    // file in the given order, as if they had been read one by one.
-    void read_files(const std::vector<std::filesystem::path>& files);
+    // file in the given order, as if they had been read one by one. `hooks` reports files read;
+    // a cancel throws ImportCancelled once the files being parsed are done.
+    void read_files(const std::vector<std::filesystem::path>& files, const ImportHooks& hooks = {});
 
     // Phases 2 and 3. Throws InputError (dangling reference, conflicting identity) before writing anything.
-    ImportSummary commit(const Session& session);
+    // `hooks` reports files written; a cancel before writing starts throws ImportCancelled; once
+    // writing has started (one short transaction per file) it runs to the end.
+    ImportSummary commit(const Session& session, const ImportHooks& hooks = {});
 
 private:
     struct State;

@@ -17,6 +17,7 @@ enum class Permission {
     manage_users,
     read_audit,        // audit log and export
     manage_pacs,
+    hold_meetings,     // MDT: create meetings, add cases, record board decisions
 };
 
 std::string_view to_string(Role role);

@@ -1,9 +1,10 @@
 #pragma once
-// The clinical record behind interfaces: patients, timeline, imaging index, suggestions, plugin states, users, audit trail. The workspace
+// The clinical record behind interfaces: patients, timeline, imaging index, suggestions, plugin states, MDT meetings, users, audit trail. The workspace
 // default is SQLite (open_sqlite_store); a shared hospital deployment can implement the same
 // interfaces over PostgreSQL and forward the audit trail to an ATNA repository, unseen by callers.
 #include "consilium/decision/audit.h"
 #include "consilium/decision/imaging.h"
+#include "consilium/decision/mdt_record.h"
 #include "consilium/decision/pacs_node_record.h"
 #include "consilium/decision/patient.h"
 #include "consilium/decision/plugin_state_record.h"
@@ -97,6 +98,19 @@ public:
     virtual void put(const PluginState& state) = 0;  // insert or replace
 };
 
+// MDT meetings and their case lists (mdt.h adds the role checks and audit entries).
+class MeetingRepository {
+public:
+    virtual ~MeetingRepository() = default;
+    virtual std::int64_t insert(const Meeting& meeting) = 0;  // returns the new id
+    virtual std::optional<Meeting> find(std::int64_t id) = 0;
+    virtual std::vector<Meeting> list() = 0;  // by date, then creation
+    virtual void add_case(const MeetingCase& c) = 0;
+    virtual std::vector<MeetingCase> cases(std::int64_t meeting_id) = 0;  // in presentation order
+    virtual void set_decision(std::int64_t meeting_id, std::int64_t patient_id, std::int64_t event_id,
+                              const std::string& user_name, const std::string& decided_at) = 0;
+};
+
 // PACS nodes by name (pacs_nodes.h adds the role checks and audit entries).
 class PacsNodeRepository {
 public:
@@ -145,6 +159,7 @@ public:
     virtual SuggestionRepository& suggestions() = 0;
     virtual UserRepository& users() = 0;
     virtual PluginStateRepository& plugin_states() = 0;
+    virtual MeetingRepository& meetings() = 0;
     virtual PacsNodeRepository& pacs_nodes() = 0;
     virtual AuditTrail& audit() = 0;
     virtual int schema_version() = 0;
