@@ -9,7 +9,7 @@ namespace consilium::decision {
 namespace {
 
 // Never edit a migration once released: add a new one.
-constexpr std::array<const char*, 6> kMigrations = {
+constexpr std::array<const char*, 7> kMigrations = {
     // 1: patients, the timeline, users and the audit trail.
     R"SQL(
 CREATE TABLE patient (
@@ -241,6 +241,27 @@ CREATE TABLE mdt_case (
   UNIQUE (meeting_id, patient_id)        -- a patient is discussed once per meeting
 ) WITHOUT ROWID;
 CREATE INDEX mdt_case_by_patient ON mdt_case(patient_id);
+)SQL",
+
+    // 7: PACS nodes (DICOMweb or DIMSE) the workspace searches and retrieves from.
+    R"SQL(
+CREATE TABLE pacs_node (
+  id           INTEGER PRIMARY KEY,
+  name         TEXT NOT NULL UNIQUE CHECK (length(name) BETWEEN 1 AND 64),
+  protocol     TEXT NOT NULL CHECK (protocol IN ('dicomweb', 'dimse')),
+  url          TEXT NOT NULL DEFAULT '',
+  called_aet   TEXT NOT NULL DEFAULT '',
+  host         TEXT NOT NULL DEFAULT '',
+  port         INTEGER NOT NULL DEFAULT 0,
+  calling_aet  TEXT NOT NULL DEFAULT '',
+  username     TEXT NOT NULL DEFAULT '',
+  password     TEXT NOT NULL DEFAULT '',  -- needed to connect, so kept as given; never printed or audited
+  bearer_token TEXT NOT NULL DEFAULT '',
+  ca_file      TEXT NOT NULL DEFAULT '',
+  verify_tls   INTEGER NOT NULL DEFAULT 1,
+  added_by     TEXT NOT NULL,
+  added_at     TEXT NOT NULL
+);
 )SQL",
 };
 

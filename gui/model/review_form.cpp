@@ -17,6 +17,8 @@ std::string ReviewForm::problem() const {
     if (decision_ == ReviewStatus::accepted) return "";
     if (!code_) return "choose a reason from the list";
     if (*code_ == decision::ReasonCode::other && blank(text_)) return "describe the reason (\"other\" needs words)";
+    if (decision_ == ReviewStatus::modified && concept_ && blank(concept_->display))
+        return "name the concept you hold instead (a code alone is not enough)";
     if (decision_ == ReviewStatus::modified && blank(text_) && !concept_) return "say what you hold instead";
     return "";
 }

@@ -174,9 +174,11 @@ std::string label_of(const viewer::Volume& v, const viewer::Ruler& r) {
         return text;
     }
     viewer::Vec3 centre{}, size{};
+    // The region lies in a view's plane: give it one slice of depth so the slice it shows counts.
+    const double depth = std::min({v.spacing_mm[0], v.spacing_mm[1], v.spacing_mm[2]});
     for (int a = 0; a < 3; ++a) {
         centre[a] = 0.5 * (r.from_lps[a] + r.to_lps[a]);
-        size[a] = std::abs(r.to_lps[a] - r.from_lps[a]);
+        size[a] = std::max(std::abs(r.to_lps[a] - r.from_lps[a]), depth);
     }
     const auto st = viewer::box_statistics(v, centre, size);
     if (st.voxels == 0) return "no voxels";

@@ -2,6 +2,7 @@
 
 #include "consilium/decision/errors.h"
 #include "consilium/decision/patient_lookup.h"
+#include "consilium/decision/plugin_state.h"
 #include "consilium/decision/record_access.h"
 #include "consilium/decision/review.h"
 
@@ -172,6 +173,43 @@ void Workstation::record_series_viewed(const SeriesEntry& entry) {
     store().audit().append(
         decision::audit_record(*session_, "series.view", "series", entry.series.series_uid, details.dump()));
     tx->commit();
+}
+
+const std::vector<plugins::DiscoveredPlugin>& Workstation::discovered_plugins() {
+    if (!plugins_) {
+        try {
+            plugins_ = discover_workspace_plugins(folder());
+        } catch (const std::exception&) {
+            plugins_.emplace();  // an unreadable search folder: no plugins rather than no workstation
+        }
+    }
+    return *plugins_;
+}
+
+const plugins::DiscoveredPlugin* Workstation::find_plugin(const std::string& id) {
+    for (const auto& p : discovered_plugins())
+        if (p.id == id) return &p;
+    return nullptr;
+}
+
+std::vector<PluginRow> Workstation::plugin_rows() { return gui::plugin_rows(discovered_plugins(), store().plugin_states()); }
+
+void Workstation::refresh_plugins() {
+    plugins_.reset();
+    discovered_plugins();
+    plugins_changed.emit();
+}
+
+std::string Workstation::set_plugin_enabled(const std::string& id, bool enabled, const std::string& reason) {
+    if (!session_) return "log in first";
+    try {
+        decision::set_plugin_enabled(store(), *session_, id, enabled,
+                                     reason.empty() ? std::nullopt : std::optional<std::string>(reason));
+    } catch (const std::exception& e) {
+        return e.what();
+    }
+    plugins_changed.emit();
+    return "";
 }
 
 }  // namespace consilium::gui

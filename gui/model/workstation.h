@@ -5,6 +5,7 @@
 // failures into messages for the views and says what changed.
 #include "model/patient_banner.h"
 #include "model/patient_list.h"
+#include "model/plugin_runs.h"
 #include "model/review_form.h"
 #include "model/signal.h"
 
@@ -66,10 +67,19 @@ public:
     // Audits `series.view` for a series of the open patient.
     void record_series_viewed(const SeriesEntry& entry);
 
+    // The plugins on the search path (discovered on first use) and their state in this workspace.
+    const std::vector<plugins::DiscoveredPlugin>& discovered_plugins();
+    const plugins::DiscoveredPlugin* find_plugin(const std::string& id);  // nullptr when not found
+    std::vector<PluginRow> plugin_rows();
+    void refresh_plugins();  // looks along the search path again; emits plugins_changed
+    // Enables or disables a plugin (developers and admins; audited by decision/); "" or the message.
+    std::string set_plugin_enabled(const std::string& id, bool enabled, const std::string& reason = "");
+
     Signal<> session_changed;      // log-in, log-out
     Signal<> patients_changed;     // worklist rows
     Signal<> patient_changed;      // another patient opened (or none)
     Signal<> suggestions_changed;  // new runs, decisions
+    Signal<> plugins_changed;      // enabled, disabled, discovered again, a run ended (quarantine)
 
 private:
     decision::Workspace workspace_;
@@ -79,6 +89,7 @@ private:
     std::optional<decision::Patient> patient_;
     std::vector<SeriesEntry> series_;
     std::vector<decision::Suggestion> suggestions_;
+    std::optional<std::vector<plugins::DiscoveredPlugin>> plugins_;
 };
 
 }  // namespace consilium::gui

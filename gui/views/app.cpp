@@ -4,6 +4,7 @@
 #include "model/workstation.h"
 #include "views/login_dialog.h"
 #include "views/main_frame.h"
+#include "views/widget_map.h"
 
 #include <wx/app.h>
 #include <wx/intl.h>
@@ -40,6 +41,8 @@ private:
     MainFrame* frame_ = nullptr;
     std::unique_ptr<StallMeter> stalls_;
     wxTimer heartbeat_;
+    wxTimer widget_map_;
+    std::filesystem::path widget_map_file_;
     std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
     long long login_ready_ms_ = -1;
 };
@@ -93,6 +96,18 @@ bool WorkstationApp::OnInit() {
                           << " ms\n";
         });
         heartbeat_.Start(10);
+    }
+    // GUI tests: where the controls are, refreshed three times a second (see widget_map.h).
+    if (const char* map = std::getenv("CONSILIUM_WIDGET_MAP"); map && *map) {
+        widget_map_file_ = map;
+        widget_map_.Bind(wxEVT_TIMER, [this](wxTimerEvent&) {
+            try {
+                write_widget_map(widget_map_file_);
+            } catch (const std::exception&) {
+                // a test's scratch folder went away: nothing to report to
+            }
+        });
+        widget_map_.Start(300);
     }
     if (!log_in()) {
         g_exit_code = 1;

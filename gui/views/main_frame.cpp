@@ -5,6 +5,7 @@
 #include "views/meeting_mode.h"
 #include "views/patient_banner_panel.h"
 #include "views/patient_list_panel.h"
+#include "views/plugins_panel.h"
 #include "views/suggestions_panel.h"
 #include "views/timeline_panel.h"
 #include "views/viewer_panel.h"
@@ -21,7 +22,7 @@
 namespace consilium::gui {
 
 namespace {
-enum MenuId { id_lock = wxID_HIGHEST + 1, id_reset_view, id_overlays, id_reset_layout };
+enum MenuId { id_lock = wxID_HIGHEST + 1, id_reset_view, id_overlays, id_reset_layout, id_plugins, id_plugins_rescan };
 }
 
 MainFrame::MainFrame(Workstation& workstation, std::function<void()> relogin)
@@ -34,6 +35,8 @@ MainFrame::MainFrame(Workstation& workstation, std::function<void()> relogin)
     patients_ = new PatientListPanel(this, workstation_, [this](std::int64_t id) { open_patient(id); });
     viewer_panel_ = new ViewerPanel(this, viewer_);
     suggestions_ = new SuggestionsPanel(this, workstation_, viewer_);
+    suggestions_->set_open_series([this](const std::string& uid) { open_series(uid); });
+    plugins_ = new PluginsPanel(this, workstation_, viewer_);
     timeline_ = new TimelinePanel(this, workstation_,
                                   {[this](const std::string& uid) { open_series(uid); },
                                    [this](std::int64_t id) { suggestions_->select(id); }});
@@ -47,6 +50,9 @@ MainFrame::MainFrame(Workstation& workstation, std::function<void()> relogin)
                                    .MinSize(300, -1).CloseButton(false));
     aui_.AddPane(timeline_, wxAuiPaneInfo().Name("timeline").Caption(_("Timeline")).Bottom().BestSize(-1, 240).MinSize(-1, 140)
                                 .CloseButton(false));
+    // Plugins (Ctrl+P): hidden until asked for; a row of its own above the timeline, can float.
+    aui_.AddPane(plugins_, wxAuiPaneInfo().Name("plugins").Caption(_("Plugins")).Bottom().Row(1).BestSize(-1, 320)
+                               .MinSize(-1, 240).FloatingSize(1100, 380).Hide());
     meeting_ = std::make_unique<MeetingMode>(*this, workstation_, aui_,
                                              PresentationPanels{banner_, timeline_, suggestions_, viewer_panel_});
     aui_.Update();
@@ -96,9 +102,13 @@ void MainFrame::build_menu() {
     view->Append(id_overlays, _("Toggle AI &overlays\tO"));
     view->AppendSeparator();
     view->Append(id_reset_layout, _("Default &layout"));
+    auto* plugins = new wxMenu;
+    plugins->Append(id_plugins, _("&Plugins...\tCtrl+P"), _("The AI plugins: model cards, enable/disable, run on this patient"));
+    plugins->Append(id_plugins_rescan, _("Look for plugins again"));
     auto* bar = new wxMenuBar;
     bar->Append(file, _("&File"));
     bar->Append(view, _("&View"));
+    bar->Append(plugins, _("&Plugins"));
     bar->Append(meeting_->make_menu(), _("&Meeting"));
     auto* tools = new wxMenu;
     add_audit_menu_item(tools, this, workstation_);
@@ -109,6 +119,14 @@ void MainFrame::build_menu() {
     Bind(wxEVT_MENU, [this](wxCommandEvent&) { viewer_.reset(); }, id_reset_view);
     Bind(wxEVT_MENU, [this](wxCommandEvent&) { viewer_.set_overlays_visible(!viewer_.overlays_visible()); }, id_overlays);
     Bind(wxEVT_MENU, [this](wxCommandEvent&) { aui_.LoadPerspective(wxString::FromUTF8(default_layout_)); }, id_reset_layout);
+    Bind(wxEVT_MENU, [this](wxCommandEvent&) { toggle_plugins(); }, id_plugins);
+    Bind(wxEVT_MENU, [this](wxCommandEvent&) { workstation_.refresh_plugins(); }, id_plugins_rescan);
+}
+
+void MainFrame::toggle_plugins() {
+    auto& pane = aui_.GetPane("plugins");
+    pane.Show(!pane.IsShown());
+    aui_.Update();
 }
 
 void MainFrame::on_key(wxKeyEvent& e) {
@@ -132,6 +150,7 @@ void MainFrame::on_key(wxKeyEvent& e) {
 
 void MainFrame::on_close(wxCloseEvent& e) {
     stop_loading();
+    plugins_->cancel_run();  // the run is recorded as cancelled; the panel waits for it when destroyed
     e.Skip();
 }
 

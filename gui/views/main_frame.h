@@ -22,6 +22,7 @@ class PatientListPanel;
 class ViewerPanel;
 class TimelinePanel;
 class SuggestionsPanel;
+class PluginsPanel;
 class MeetingMode;
 
 class MainFrame : public wxFrame {
@@ -45,6 +46,7 @@ private:
     void load_series(std::size_t index);
     void stop_loading();
     void set_status(const wxString& text);
+    void toggle_plugins();
 
     Workstation& workstation_;
     std::function<void()> relogin_;
@@ -55,6 +57,7 @@ private:
     ViewerPanel* viewer_panel_ = nullptr;
     TimelinePanel* timeline_ = nullptr;
     SuggestionsPanel* suggestions_ = nullptr;
+    PluginsPanel* plugins_ = nullptr;
     wxGauge* progress_ = nullptr;
     std::string default_layout_;
     std::size_t series_index_ = 0;

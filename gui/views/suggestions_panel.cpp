@@ -1,87 +1,554 @@
 #include "views/suggestions_panel.h"
 
+#include "views/model_card_dialog.h"
+#include "views/review_dialog.h"
+
+#include "consilium/viewer/load.h"
+
 #include <wx/button.h>
+#include <wx/dcclient.h>
 #include <wx/intl.h>
 #include <wx/msgdlg.h>
+#include <wx/panel.h>
 #include <wx/sizer.h>
+#include <wx/utils.h>
 #include <wx/stattext.h>
-#include <wx/textdlg.h>
+
+#include <algorithm>
+#include <cmath>
 
 namespace consilium::gui {
 
-SuggestionsPanel::SuggestionsPanel(wxWindow* parent, Workstation& workstation, ViewerModel& viewer)
-    : wxScrolledWindow(parent, wxID_ANY), workstation_(workstation), viewer_(viewer) {
-    SetScrollRate(0, 12);
-    SetSizer(new wxBoxSizer(wxVERTICAL));
-    workstation_.suggestions_changed.connect([this] { rebuild(); });
+namespace {
+
+const wxColour kAiColour(104, 64, 170);       // the "AI-generated" mark and card stripe
+const wxColour kSelectedColour(30, 110, 220);
+const wxColour kMuted(95, 95, 95);
+const wxColour kWarn(175, 85, 0);
+
+wxString U(const std::string& s) { return wxString::FromUTF8(s); }
+
+// A horizontal bar for a 0..1 confidence.
+class ConfidenceBar : public wxWindow {
+public:
+    ConfidenceBar(wxWindow* parent, double value, const wxSize& size) : wxWindow(parent, wxID_ANY), value_(value) {
+        SetMinSize(size);
+        SetBackgroundStyle(wxBG_STYLE_PAINT);
+        Bind(wxEVT_PAINT, [this](wxPaintEvent&) {
+            wxPaintDC dc(this);
+            const wxSize sz = GetClientSize();
+            dc.SetPen(*wxTRANSPARENT_PEN);
+            dc.SetBrush(wxBrush(GetParent()->GetBackgroundColour()));
+            dc.DrawRectangle(0, 0, sz.x, sz.y);
+            dc.SetBrush(wxBrush(wxColour(225, 225, 230)));
+            dc.DrawRoundedRectangle(0, 0, sz.x, sz.y, 3);
+            const int filled = static_cast<int>(std::lround(std::clamp(value_, 0.0, 1.0) * sz.x));
+            dc.SetBrush(wxBrush(wxColour(60, 110, 190)));
+            if (filled > 0) dc.DrawRoundedRectangle(0, 0, filled, sz.y, 3);
+            dc.SetPen(wxPen(wxColour(170, 170, 180)));
+            dc.SetBrush(*wxTRANSPARENT_BRUSH);
+            dc.DrawRoundedRectangle(0, 0, sz.x, sz.y, 3);
+        });
+    }
+
+private:
+    double value_;
+};
+
+// A coloured tag with white text ("AI-generated", a risk band).
+wxPanel* chip(wxWindow* parent, const wxString& text, const wxColour& colour, const wxFont& font) {
+    auto* p = new wxPanel(parent, wxID_ANY);
+    p->SetBackgroundColour(colour);
+    auto* t = new wxStaticText(p, wxID_ANY, text);
+    t->SetFont(font.Bold());
+    t->SetForegroundColour(*wxWHITE);
+    auto* s = new wxBoxSizer(wxHORIZONTAL);
+    s->Add(t, 0, wxLEFT | wxRIGHT | wxTOP | wxBOTTOM, 3);
+    p->SetSizer(s);
+    return p;
 }
 
-void SuggestionsPanel::select(std::int64_t id) {
-    selected_ = id;
+wxColour decision_colour(decision::ReviewStatus s) {
+    switch (s) {
+        case decision::ReviewStatus::accepted: return wxColour(30, 120, 50);
+        case decision::ReviewStatus::modified: return kWarn;
+        case decision::ReviewStatus::rejected: return wxColour(170, 30, 30);
+        case decision::ReviewStatus::proposed: break;
+    }
+    return kMuted;
+}
+
+}  // namespace
+
+SuggestionsPanel::SuggestionsPanel(wxWindow* parent, Workstation& workstation, ViewerModel& viewer)
+    : wxScrolledWindow(parent, wxID_ANY, wxDefaultPosition, wxDefaultSize, wxVSCROLL), workstation_(workstation),
+      viewer_(viewer) {
+    SetScrollRate(0, 12);
+    base_font_ = GetFont();
+    auto* top = new wxBoxSizer(wxVERTICAL);
+    header_ = new wxStaticText(this, wxID_ANY, "");
+    message_ = new wxStaticText(this, wxID_ANY, "");
+    message_->Hide();
+    cards_sizer_ = new wxBoxSizer(wxVERTICAL);
+    top->Add(header_, 0, wxLEFT | wxRIGHT | wxTOP, 8);
+    top->Add(message_, 0, wxLEFT | wxRIGHT | wxTOP, 8);
+    top->Add(cards_sizer_, 0, wxEXPAND | wxTOP, 4);
+    SetSizer(top);
+
+    workstation_.suggestions_changed.connect([this] { schedule_rebuild(); });
+    workstation_.session_changed.connect([this] { schedule_rebuild(); });
+    workstation_.patient_changed.connect([this] {
+        shown_.reset();
+        mask_cache_.clear();
+        events_.clear();
+        events_patient_ = 0;
+        selected_ = 0;
+        set_message("");
+        schedule_rebuild();
+    });
+    // Evidence waiting for its series: shown as soon as that series is in the viewer.
+    viewer_.changed.connect([this] {
+        if (shown_ && !shown_->applied) apply_shown_evidence();
+    });
+    Bind(wxEVT_SIZE, [this](wxSizeEvent& e) {
+        if (std::abs(GetClientSize().x - wrapped_at_) > 24) schedule_rebuild();
+        e.Skip();
+    });
     rebuild();
 }
 
+SuggestionsPanel::~SuggestionsPanel() {
+    alive_.reset();
+    for (auto& t : mask_loaders_)
+        if (t.joinable()) t.join();
+}
+
+void SuggestionsPanel::schedule_rebuild() {
+    if (rebuild_pending_) return;
+    rebuild_pending_ = true;
+    CallAfter([this] {
+        if (in_modal_) return;  // rebuilt when the dialog closes: its button may be on a card
+        rebuild_pending_ = false;
+        rebuild();
+    });
+}
+
+template <class Fn>
+void SuggestionsPanel::modal(Fn fn) {
+    in_modal_ = true;
+    fn();
+    in_modal_ = false;
+    if (rebuild_pending_) {
+        rebuild_pending_ = false;
+        schedule_rebuild();
+    }
+}
+
+const decision::Suggestion* SuggestionsPanel::find(std::int64_t id) const {
+    for (const auto& s : workstation_.suggestions())
+        if (s.id == id) return &s;
+    return nullptr;
+}
+
+void SuggestionsPanel::set_message(const wxString& text, bool problem) {
+    message_->SetLabel(text);
+    message_->SetForegroundColour(problem ? wxColour(170, 30, 30) : kMuted);
+    message_->SetFont(large_ ? base_font_.Scaled(1.4f) : base_font_);
+    message_->Wrap(std::max(200, GetClientSize().x - 20));
+    message_->Show(!text.empty());
+    Layout();
+    FitInside();
+}
+
+void SuggestionsPanel::select(std::int64_t id) {
+    const auto previous = selected_;
+    selected_ = id;
+    if (auto it = cards_.find(previous); it != cards_.end()) it->second->Refresh();
+    if (auto it = cards_.find(id); it != cards_.end()) it->second->Refresh();
+    scroll_to(id);
+}
+
 void SuggestionsPanel::set_large(bool large) {
+    if (large_ == large) return;
     large_ = large;
     rebuild();
 }
 
+void SuggestionsPanel::scroll_to(std::int64_t id) {
+    auto it = cards_.find(id);
+    if (it == cards_.end()) return;
+    int ppu_x = 0, ppu_y = 0, view_x = 0, view_y = 0;
+    GetScrollPixelsPerUnit(&ppu_x, &ppu_y);
+    GetViewStart(&view_x, &view_y);
+    if (ppu_y <= 0) return;
+    const int first = view_y * ppu_y;
+    const int top = it->second->GetPosition().y + first;  // unscrolled
+    const int height = it->second->GetSize().y;
+    const int visible = GetClientSize().y;
+    if (top < first || top + height > first + visible)
+        Scroll(-1, std::max(0, (height > visible ? top : top - (visible - height) / 3) - 8) / ppu_y);
+}
+
+void SuggestionsPanel::make_clickable(wxWindow* window, std::int64_t id) {
+    window->Bind(wxEVT_LEFT_DOWN, [this, id](wxMouseEvent& e) {
+        select(id);
+        e.Skip();
+    });
+    for (auto* child : window->GetChildren())
+        if (dynamic_cast<wxStaticText*>(child) || dynamic_cast<wxPanel*>(child) || dynamic_cast<ConfidenceBar*>(child))
+            make_clickable(child, id);
+}
+
 void SuggestionsPanel::rebuild() {
     Freeze();
-    GetSizer()->Clear(true);
-    for (const auto& s : workstation_.suggestions()) {
-        auto* card = new wxPanel(this);
-        card->SetBackgroundColour(s.id == selected_ ? wxColour(255, 248, 220) : wxColour(245, 245, 248));
-        auto* box = new wxBoxSizer(wxVERTICAL);
-        auto* head = new wxStaticText(card, wxID_ANY,
-                                      wxString::Format(_("AI-generated %s: %s"), wxString::FromUTF8(std::string(decision::to_string(s.kind))),
-                                                       wxString::FromUTF8(s.summary)));
-        head->SetFont(head->GetFont().Bold());
-        head->Wrap(340);
-        box->Add(head, 0, wxALL, 6);
-        auto* body = new wxStaticText(card, wxID_ANY, wxString::FromUTF8(s.rationale));
-        body->Wrap(340);
-        box->Add(body, 0, wxLEFT | wxRIGHT, 6);
-        box->Add(new wxStaticText(card, wxID_ANY,
-                                  wxString::Format(_("Model %s %s"), wxString::FromUTF8(s.plugin_id), wxString::FromUTF8(s.plugin_version))),
-                 0, wxALL, 6);
-        if (s.status == decision::ReviewStatus::proposed) {
-            auto* row = new wxBoxSizer(wxHORIZONTAL);
-            auto* accept = new wxButton(card, wxID_ANY, _("Accept"));
-            auto* reject = new wxButton(card, wxID_ANY, _("Reject"));
-            const std::string why = why_cannot_decide(workstation_.session().user.role, s);
-            accept->Enable(why.empty());
-            reject->Enable(why.empty());
-            if (!why.empty()) accept->SetToolTip(wxString::FromUTF8(why));
-            const auto id = s.id;
-            accept->Bind(wxEVT_BUTTON, [this, id](wxCommandEvent&) {
-                ReviewForm form;
-                form.set_decision(decision::ReviewStatus::accepted);
-                if (auto m = workstation_.decide(id, form); !m.empty()) wxMessageBox(wxString::FromUTF8(m));
-            });
-            reject->Bind(wxEVT_BUTTON, [this, id](wxCommandEvent&) {
-                wxTextEntryDialog ask(this, _("Why do you reject this suggestion?"), _("Reject"));
-                if (ask.ShowModal() != wxID_OK) return;
-                ReviewForm form;
-                form.set_decision(decision::ReviewStatus::rejected);
-                form.set_reason_code(decision::ReasonCode::other);
-                form.set_reason_text(ask.GetValue().utf8_string());
-                if (auto m = workstation_.decide(id, form); !m.empty()) wxMessageBox(wxString::FromUTF8(m));
-            });
-            row->Add(accept, 0, wxRIGHT, 6);
-            row->Add(reject, 0);
-            box->Add(row, 0, wxALL, 6);
-        } else {
-            box->Add(new wxStaticText(card, wxID_ANY,
-                                      wxString::Format(_("%s by %s"), wxString::FromUTF8(std::string(decision::to_string(s.status))),
-                                                       wxString::FromUTF8(s.reviewed_by.value_or("?")))),
-                     0, wxALL, 6);
+    cards_sizer_->Clear(true);
+    cards_.clear();
+    const float scale = large_ ? 1.45f : 1.0f;
+    header_->SetFont(base_font_.Scaled(scale).Bold());
+    wrapped_at_ = GetClientSize().x;
+    const int wrap = std::max(FromDIP(220), wrapped_at_ - FromDIP(44));
+
+    if (!workstation_.logged_in() || !workstation_.patient()) {
+        header_->SetLabel(_("Open a patient to see the AI suggestions made for them."));
+    } else {
+        const auto& all = workstation_.suggestions();
+        const auto open = std::count_if(all.begin(), all.end(),
+                                        [](const auto& s) { return s.status == decision::ReviewStatus::proposed; });
+        if (all.empty())
+            header_->SetLabel(_("No AI suggestions for this patient yet. Plugins (Ctrl+P) runs one."));
+        else
+            header_->SetLabel(wxString::Format(_("%d to review, %d decided"), static_cast<int>(open),
+                                               static_cast<int>(all.size() - static_cast<std::size_t>(open))));
+        if (events_patient_ != workstation_.patient()->id) {
+            events_patient_ = workstation_.patient()->id;
+            try {
+                events_ = workstation_.store().timeline().events(events_patient_, {});
+            } catch (const std::exception&) {
+                events_.clear();  // observations are then shown by their reference only
+            }
         }
-        card->SetSizer(box);
-        GetSizer()->Add(card, 0, wxEXPAND | wxALL, 4);
+        for (const auto& s : card_order(all)) {
+            auto* card = make_card_window(s, wrap);
+            cards_[s.id] = card;
+            cards_sizer_->Add(card, 0, wxEXPAND | wxLEFT | wxRIGHT | wxBOTTOM, FromDIP(6));
+        }
     }
+    header_->Wrap(wrap);
+    Layout();
     FitInside();
     Thaw();
+    if (selected_) scroll_to(selected_);
+}
+
+wxWindow* SuggestionsPanel::make_card_window(const decision::Suggestion& s, int wrap) {
+    const std::string plugin_name = [&] {
+        const auto* p = workstation_.find_plugin(s.plugin_id);
+        return p && p->manifest ? p->manifest->name : std::string();
+    }();
+    const auto role = workstation_.session().user.role;
+    const SuggestionCard c = make_card(s, role, plugin_name);
+    const float scale = large_ ? 1.45f : 1.0f;
+    const wxFont normal = base_font_.Scaled(scale);
+    const wxFont small = base_font_.Scaled(scale * 0.92f);
+    const std::int64_t id = s.id;
+
+    auto* card = new wxPanel(this, wxID_ANY);
+    card->SetBackgroundColour(c.proposed ? wxColour(255, 255, 255) : wxColour(244, 244, 246));
+    card->SetFont(normal);
+    // The AI stripe on the left; a blue frame round the selected card.
+    card->Bind(wxEVT_PAINT, [this, card, id](wxPaintEvent&) {
+        wxPaintDC dc(card);
+        const wxSize sz = card->GetClientSize();
+        dc.SetPen(*wxTRANSPARENT_PEN);
+        dc.SetBrush(wxBrush(kAiColour));
+        dc.DrawRectangle(0, 0, FromDIP(5), sz.y);
+        if (selected_ == id) {
+            dc.SetPen(wxPen(kSelectedColour, FromDIP(3)));
+            dc.SetBrush(*wxTRANSPARENT_BRUSH);
+            dc.DrawRectangle(1, 1, sz.x - 2, sz.y - 2);
+        } else {
+            dc.SetPen(wxPen(wxColour(205, 205, 212)));
+            dc.SetBrush(*wxTRANSPARENT_BRUSH);
+            dc.DrawRectangle(0, 0, sz.x, sz.y);
+        }
+    });
+    auto* box = new wxBoxSizer(wxVERTICAL);
+    const int pad = FromDIP(8);
+    auto text = [&](const std::string& t, const wxFont& font, const wxColour& colour = wxNullColour, bool wrapped = true) {
+        auto* st = new wxStaticText(card, wxID_ANY, U(t));
+        st->SetFont(font);
+        if (colour.IsOk()) st->SetForegroundColour(colour);
+        if (wrapped) st->Wrap(wrap);
+        return st;
+    };
+    auto row = [&](int top_gap) {
+        auto* r = new wxBoxSizer(wxHORIZONTAL);
+        box->Add(r, 0, wxEXPAND | wxTOP, top_gap);
+        return r;
+    };
+
+    // Head: AI-generated, kind, status.
+    auto* head = row(0);
+    head->Add(chip(card, _("AI-generated"), kAiColour, small), 0, wxALIGN_CENTER_VERTICAL);
+    head->Add(text(c.kind, normal.Bold(), wxNullColour, false), 0, wxALIGN_CENTER_VERTICAL | wxLEFT, pad);
+    head->AddStretchSpacer();
+    head->Add(text(c.status, small.Bold(), c.proposed ? kAiColour : decision_colour(s.status), false), 0,
+              wxALIGN_CENTER_VERTICAL);
+
+    // The coded concept.
+    if (!c.concept_display.empty()) {
+        row(pad)->Add(text(c.concept_display, normal.Bold().Scaled(1.1f)), 0);
+        if (!c.concept_code.empty()) row(0)->Add(text(c.concept_code, small, kMuted), 0);
+    }
+
+    // Score and band, or confidence.
+    if (!c.score_text.empty()) {
+        auto* r = row(pad);
+        r->Add(text(_("Score").utf8_string(), normal, kMuted, false), 0, wxALIGN_CENTER_VERTICAL);
+        r->Add(text(c.score_text, normal.Bold().Scaled(1.5f), wxNullColour, false), 0, wxALIGN_CENTER_VERTICAL | wxLEFT, pad);
+        if (!c.band.empty()) {
+            const wxColour band(c.band_rgb[0], c.band_rgb[1], c.band_rgb[2]);
+            r->Add(chip(card, wxGetTranslation(U(c.band)), band, normal), 0, wxALIGN_CENTER_VERTICAL | wxLEFT, pad);
+        }
+        if (!c.missing_text.empty()) row(2)->Add(text(c.missing_text, small.Bold(), kWarn), 0);
+    }
+    if (c.confidence) {
+        auto* r = row(c.score_text.empty() ? pad : 4);
+        r->Add(text(_("Confidence").utf8_string(), normal, kMuted, false), 0, wxALIGN_CENTER_VERTICAL);
+        r->Add(new ConfidenceBar(card, *c.confidence, FromDIP(large_ ? wxSize(220, 16) : wxSize(140, 10))), 0,
+               wxALIGN_CENTER_VERTICAL | wxLEFT, pad);
+        r->Add(text(c.confidence_text, normal.Bold(), wxNullColour, false), 0, wxALIGN_CENTER_VERTICAL | wxLEFT, pad);
+    } else if (c.score_text.empty()) {
+        row(pad)->Add(text(_("No confidence given").utf8_string(), small, kMuted, false), 0);
+    }
+
+    // What and why.
+    row(pad)->Add(text(c.summary, normal.Bold()), 0);
+    if (!c.rationale.empty()) row(4)->Add(text(c.rationale, small, wxColour(50, 50, 50)), 0);
+
+    // The model, linked to its card (a wrapped text that acts as a link: names can be long).
+    auto link = [&](const std::string& label, const wxString& tooltip, std::function<void()> open) {
+        auto* st = text(label, small.Underlined(), wxColour(20, 80, 190));
+        st->SetCursor(wxCursor(wxCURSOR_HAND));
+        st->SetToolTip(tooltip);
+        st->Bind(wxEVT_LEFT_UP, [open = std::move(open)](wxMouseEvent&) { open(); });
+        return st;
+    };
+    row(pad)->Add(text(_("Model").utf8_string(), small.Bold(), kMuted, false), 0);
+    row(2)->Add(link(c.model_text, _("Show the model card: intended use, training data, performance, limitations"),
+                     [this, id] { show_model_card(id); }),
+                0, wxLEFT, pad);
+
+    // Evidence.
+    if (!c.evidence.empty()) {
+        row(pad)->Add(text(_("Evidence").utf8_string(), small.Bold(), kMuted, false), 0);
+        for (const auto& e : c.evidence) {
+            std::string line;
+            switch (e.type) {
+                case Evidence::Type::observation: {
+                    const auto described = describe_observation(e.ref, events_);
+                    line = described.empty() ? e.text : "Observation: " + described;
+                    break;
+                }
+                case Evidence::Type::mask: line = "Outline on the image (label mask)"; break;
+                default: line = e.text;
+            }
+            row(2)->Add(text("\u2022 " + line, small), 0, wxLEFT, pad);
+            if (e.type == Evidence::Type::reference && !e.url.empty()) {
+                const std::string url = e.url;
+                row(0)->Add(link(short_url(url), U(url), [url] { wxLaunchDefaultBrowser(U(url)); }), 0, wxLEFT, pad * 2);
+            }
+        }
+        if (c.shows_on_image) {
+            auto* show = new wxButton(card, wxID_ANY, _("Show on image"));
+            show->SetFont(normal);
+            show->SetName(wxString::Format("show-%lld", static_cast<long long>(id)));
+            show->SetToolTip(_("Move the crosshair to the finding and outline it on the images (O hides overlays)"));
+            show->Bind(wxEVT_BUTTON, [this, id](wxCommandEvent&) { show_on_image(id); });
+            row(4)->Add(show, 0);
+        }
+    }
+
+    // The decision, or the buttons to make one.
+    if (c.proposed) {
+        auto* r = row(pad + 2);
+        auto* accept = new wxButton(card, wxID_ANY, _("Accept"));
+        auto* modify = new wxButton(card, wxID_ANY, _("Modify..."));
+        auto* reject = new wxButton(card, wxID_ANY, _("Reject..."));
+        for (auto* b : {accept, modify, reject}) {
+            b->SetFont(normal);
+            b->Enable(c.why_cannot_decide.empty());
+            if (!c.why_cannot_decide.empty()) b->SetToolTip(U(c.why_cannot_decide));
+            r->Add(b, 0, wxRIGHT, FromDIP(6));
+        }
+        // Named for the GUI tests' widget map (test mode): which button decides which suggestion.
+        accept->SetName(wxString::Format("accept-%lld", static_cast<long long>(id)));
+        modify->SetName(wxString::Format("modify-%lld", static_cast<long long>(id)));
+        reject->SetName(wxString::Format("reject-%lld", static_cast<long long>(id)));
+        accept->Bind(wxEVT_BUTTON, [this, id](wxCommandEvent&) { decide(id, decision::ReviewStatus::accepted); });
+        modify->Bind(wxEVT_BUTTON, [this, id](wxCommandEvent&) { decide(id, decision::ReviewStatus::modified); });
+        reject->Bind(wxEVT_BUTTON, [this, id](wxCommandEvent&) { decide(id, decision::ReviewStatus::rejected); });
+        if (!c.why_cannot_decide.empty()) {
+            auto* why = text(c.why_cannot_decide, small.Italic(), kMuted);
+            row(2)->Add(why, 0);
+        }
+    } else {
+        row(pad)->Add(text(c.decision_text, normal.Bold(), decision_colour(s.status)), 0);
+        for (const auto* line : {&c.reason_text, &c.held_instead, &c.note})
+            if (!line->empty()) row(2)->Add(text(*line, small), 0);
+    }
+
+    // The stripe on the left, padding all round.
+    auto* with_stripe = new wxBoxSizer(wxHORIZONTAL);
+    with_stripe->AddSpacer(FromDIP(5) + pad);
+    with_stripe->Add(box, 1, wxEXPAND | wxTOP | wxBOTTOM | wxRIGHT, pad);
+    card->SetSizer(with_stripe);
+    make_clickable(card, id);
+    return card;
+}
+
+void SuggestionsPanel::decide(std::int64_t id, decision::ReviewStatus decision) {
+    const auto* found = find(id);
+    if (!found) return;
+    const decision::Suggestion s = *found;
+    select(id);
+    if (decision == decision::ReviewStatus::accepted) {
+        ReviewForm form;
+        form.set_decision(decision::ReviewStatus::accepted);
+        if (auto m = workstation_.decide(id, form); !m.empty())
+            modal([&] { wxMessageBox(U(m), _("Accept AI suggestion"), wxOK | wxICON_WARNING, this); });
+        return;
+    }
+    modal([&] {
+        ReviewDialog dialog(this, s, decision, [this, id](const ReviewForm& form) { return workstation_.decide(id, form); },
+                            large_);
+        dialog.ShowModal();
+    });
+}
+
+void SuggestionsPanel::show_model_card(std::int64_t id) {
+    const auto* found = find(id);
+    if (!found) return;
+    const decision::Suggestion s = *found;
+    select(id);
+    workstation_.refresh_plugins();  // the card of what is installed now
+    const auto view = make_model_card(workstation_.find_plugin(s.plugin_id), s.plugin_id, s.plugin_version,
+                                      s.model_version.value_or(""));
+    modal([&] {
+        ModelCardDialog dialog(this, view, large_);
+        dialog.ShowModal();
+    });
+}
+
+void SuggestionsPanel::show_on_image(std::int64_t id) {
+    const auto* found = find(id);
+    if (!found) return;
+    const auto card = make_card(*found, workstation_.session().user.role);
+    ShownEvidence shown;
+    shown.suggestion = id;
+    for (const auto& e : card.evidence) {
+        if (e.type == Evidence::Type::roi && e.centre_lps) {
+            viewer::RoiBox box;
+            box.centre_lps = *e.centre_lps;
+            box.size_mm = e.size_mm.value_or(viewer::Vec3{0, 0, 0});
+            box.label = "AI #" + std::to_string(id);
+            shown.rois.push_back(box);
+            if (!shown.centre_lps) shown.centre_lps = *e.centre_lps;
+        } else if (e.type == Evidence::Type::mask && !e.file.empty()) {
+            shown.masks.push_back(e.file);
+        }
+    }
+    try {
+        if (auto run = workstation_.store().suggestions().find_run(found->run_id); run && run->series_uid)
+            shown.series_uid = *run->series_uid;
+    } catch (const std::exception&) {
+        // Unknown series: shown on whatever series is open.
+    }
+    select(id);
+    shown_ = shown;
+    const auto& volume = viewer_.volume();
+    if (volume && (shown.series_uid.empty() || volume->series_uid == shown.series_uid)) {
+        apply_shown_evidence();
+        return;
+    }
+    const auto& series = workstation_.series();
+    const bool ours = std::any_of(series.begin(), series.end(),
+                                  [&](const SeriesEntry& e) { return e.series.series_uid == shown.series_uid; });
+    if (!shown.series_uid.empty() && ours && open_series_) {
+        set_message(_("Opening the series the finding was made on..."));
+        open_series_(shown.series_uid);  // shown when it arrives (viewer_.changed)
+    } else {
+        shown_.reset();
+        set_message(shown.series_uid.empty() ? _("Open an image series first.")
+                                             : wxString::Format(_("The series this finding was made on (%s) is not in this workspace."),
+                                                                U(shown.series_uid)),
+                    true);
+    }
+}
+
+void SuggestionsPanel::apply_shown_evidence() {
+    if (!shown_ || shown_->applied) return;
+    const auto& volume = viewer_.volume();
+    if (!volume || (!shown_->series_uid.empty() && volume->series_uid != shown_->series_uid)) return;
+    shown_->applied = true;
+    std::vector<viewer::MaskOverlay> masks;
+    std::vector<std::string> missing;
+    for (const auto& f : shown_->masks) {
+        if (auto it = mask_cache_.find(f); it != mask_cache_.end()) masks.push_back({it->second});
+        else missing.push_back(f);
+    }
+    const auto rois = shown_->rois;
+    const auto centre = shown_->centre_lps;
+    const auto id = shown_->suggestion;
+    viewer_.set_evidence(rois, masks);
+    if (centre) viewer_.set_crosshair(*centre);
+    if (!viewer_.overlays_visible()) viewer_.set_overlays_visible(true);
+    set_message(wxString::Format(_("Suggestion %lld shown on the image%s. O hides or shows AI overlays."), static_cast<long long>(id),
+                                 missing.empty() ? wxString() : wxString(_(" (loading its outline...)"))));
+    if (!missing.empty()) load_masks(id, missing);
+}
+
+void SuggestionsPanel::load_masks(std::int64_t suggestion, const std::vector<std::string>& files) {
+    // Threads that have finished are joined here; the others when the panel goes.
+    const auto folder = workstation_.folder();
+    for (const auto& file : files) {
+        const auto path = evidence_file(folder, file);
+        if (!path) {
+            mask_loaded(suggestion, file, nullptr, "the file name leaves the workspace");
+            continue;
+        }
+        std::weak_ptr<int> alive = alive_;
+        mask_loaders_.emplace_back([this, alive, suggestion, file, path = *path] {
+            std::shared_ptr<const viewer::Volume> mask;
+            std::string error;
+            try {
+                mask = std::make_shared<const viewer::Volume>(viewer::load_volume_file(path));
+            } catch (const std::exception& e) {
+                error = e.what();
+            }
+            post_to_ui(alive, [this, suggestion, file, mask, error] { mask_loaded(suggestion, file, mask, error); });
+        });
+    }
+}
+
+void SuggestionsPanel::mask_loaded(std::int64_t suggestion, const std::string& file, std::shared_ptr<const viewer::Volume> mask,
+                                   const std::string& error) {
+    if (!error.empty()) {
+        set_message(wxString::Format(_("The outline of suggestion %lld could not be loaded: %s"),
+                                     static_cast<long long>(suggestion), U(error)),
+                    true);
+        return;
+    }
+    mask_cache_[file] = mask;
+    if (!shown_ || shown_->suggestion != suggestion || !shown_->applied) return;
+    const auto& volume = viewer_.volume();
+    if (!volume || (!shown_->series_uid.empty() && volume->series_uid != shown_->series_uid)) return;
+    std::vector<viewer::MaskOverlay> masks;
+    for (const auto& f : shown_->masks)
+        if (auto it = mask_cache_.find(f); it != mask_cache_.end()) masks.push_back({it->second});
+    viewer_.set_evidence(shown_->rois, masks);
+    set_message(wxString::Format(_("Suggestion %lld shown on the image with its outline. O hides or shows AI overlays."),
+                                 static_cast<long long>(suggestion)));
 }
 
 }  // namespace consilium::gui

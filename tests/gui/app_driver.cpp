@@ -149,3 +149,42 @@ Screen screenshot(const std::filesystem::path& artifact) {
 }
 
 }  // namespace consilium::test::gui
+
+namespace consilium::test::gui {
+
+std::vector<Widget> read_widget_map(const std::filesystem::path& file) {
+    std::vector<Widget> out;
+    std::ifstream in(file);
+    std::string row;
+    while (std::getline(in, row)) {
+        std::vector<std::string> f;
+        std::size_t start = 0;
+        for (std::size_t tab; (tab = row.find('\t', start)) != std::string::npos; start = tab + 1) f.push_back(row.substr(start, tab - start));
+        f.push_back(row.substr(start));
+        if (f.size() != 8) continue;
+        Widget w{f[0], f[1], f[2]};
+        w.x = std::atoi(f[3].c_str());
+        w.y = std::atoi(f[4].c_str());
+        w.w = std::atoi(f[5].c_str());
+        w.h = std::atoi(f[6].c_str());
+        w.enabled = f[7] == "1";
+        out.push_back(w);
+    }
+    return out;
+}
+
+std::optional<Widget> wait_widget(const std::filesystem::path& map, const std::string& kind, const std::string& prefix,
+                                  int seconds, bool by_label, bool enabled) {
+    for (int i = 0; i < seconds * 4; ++i) {
+        for (const auto& w : read_widget_map(map)) {
+            const std::string& key = by_label ? w.label : w.name;
+            if (w.kind == kind && key.rfind(prefix, 0) == 0 && (!enabled || w.enabled) && w.w > 0 && w.h > 0) return w;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    }
+    return std::nullopt;
+}
+
+void click(const Widget& w) { click(w.cx(), w.cy(), 1); }
+
+}  // namespace consilium::test::gui

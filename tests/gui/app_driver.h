@@ -5,6 +5,7 @@
 #include "test_support.h"
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -50,5 +51,35 @@ void drag(int x0, int y0, int x1, int y1, int button);
 void settle(int milliseconds);
 // Captures the whole screen; saves a PNG copy as `artifact` and returns the pixels.
 Screen screenshot(const std::filesystem::path& artifact);
+
+}  // namespace consilium::test::gui
+
+namespace consilium::test::gui {
+
+// One control of the app's widget map (CONSILIUM_WIDGET_MAP, see gui/views/widget_map.h).
+struct Widget {
+    std::string kind, name, label;
+    int x = 0, y = 0, w = 0, h = 0;
+    bool enabled = false;
+    int cx() const { return x + w / 2; }
+    int cy() const { return y + h / 2; }
+};
+std::vector<Widget> read_widget_map(const std::filesystem::path& file);
+// Waits up to `seconds` for a control whose kind matches and whose name (or, when `by_label`,
+// label) starts with `prefix`; enabled ones only when `enabled`.
+std::optional<Widget> wait_widget(const std::filesystem::path& map, const std::string& kind, const std::string& prefix,
+                                  int seconds, bool by_label = false, bool enabled = true);
+void click(const Widget& w);
+// Pixels in a rectangle for which `pick(r, g, b)` holds.
+template <class Pick>
+int count_pixels(const Screen& s, int x, int y, int w, int h, Pick pick) {
+    int n = 0;
+    for (int yy = y; yy < y + h && yy < s.height; ++yy)
+        for (int xx = x; xx < x + w && xx < s.width; ++xx) {
+            const auto* p = s.at(xx, yy);
+            if (pick(p[0], p[1], p[2])) ++n;
+        }
+    return n;
+}
 
 }  // namespace consilium::test::gui

@@ -75,6 +75,8 @@ BOOST_AUTO_TEST_CASE(a_radiologist_logs_in_reads_the_ct_and_quits) {
     const auto shots = artifacts();
     fs::create_directories(shots);
 
+    const fs::path map = dir / "widgets.tsv";
+    ::setenv("CONSILIUM_WIDGET_MAP", map.c_str(), 1);
     App app({"--workspace", ws.string(), "--patient", std::to_string(patient), "--watchdog", "--lang", "en"},
             shots / "workstation.log");
     const auto login = find_window("Log in", 30);
@@ -133,6 +135,100 @@ BOOST_AUTO_TEST_CASE(a_radiologist_logs_in_reads_the_ct_and_quits) {
     settle(2000);
     screenshot(shots / "08-restored.png");
 
+    // Run NEWS2 from the plugins pane; accept one suggestion, reject the other with a reason.
+    key("ctrl+p");
+    settle(2000);  // the pane docks and lays out; rows are where the map says after that
+    auto news2 = wait_widget(map, "list-row", "NEWS2", 15, true);
+    BOOST_REQUIRE_MESSAGE(news2, "the plugins pane shows no NEWS2 row");
+    click(news2->x + 60, news2->cy());  // rows are as wide as all columns: click near their start
+    settle(500);
+    auto run = wait_widget(map, "button", "plugin-run", 10);
+    BOOST_REQUIRE_MESSAGE(run, "no enabled 'Run on this patient' button");
+    screenshot(shots / "09-plugins-pane.png");
+    click(*run);
+    // The run is done when its suggestions are in the store (the card list follows).
+    std::vector<std::string> proposed;
+    for (int i = 0; i < 120 && proposed.size() < 2u; ++i) {
+        settle(500);
+        proposed.clear();
+        auto w = decision::Workspace::open(ws);
+        for (const auto& sg : w.store().suggestions().list_for_patient(patient))
+            if (sg.status == decision::ReviewStatus::proposed) proposed.push_back(std::to_string(sg.id));
+    }
+    settle(1000);
+    key("ctrl+p");  // the plugins pane away: the cards have the whole height
+    settle(1500);
+    BOOST_REQUIRE_MESSAGE(proposed.size() >= 2u, "NEWS2 should give a risk score and a clinical response");
+    screenshot(shots / "10-news2-suggestions.png");
+    // A card's buttons may be below the panel's fold: wheel the panel until they are in sight.
+    auto in_sight = [&](const std::string& name) {
+        if (auto w = wait_widget(map, "button", name, 1)) return w;
+        xdo({"mousemove", "--sync", "1400", "500"});
+        for (int i = 0; i < 15; ++i) xdo({"click", "4"});  // back to the top of the cards
+        for (int i = 0; i < 15; ++i) {
+            if (auto w = wait_widget(map, "button", name, 1)) return w;
+            xdo({"mousemove", "--sync", "1400", "500"});
+            xdo({"click", "5"});
+        }
+        return wait_widget(map, "button", name, 1);
+    };
+    auto accept = in_sight("accept-" + proposed[0]);
+    BOOST_REQUIRE_MESSAGE(accept, "the Accept button of suggestion " << proposed[0] << " cannot be brought into sight");
+    click(*accept);
+    settle(2000);
+    screenshot(shots / "11-accepted.png");
+    auto reject = in_sight("reject-" + proposed[1]);
+    BOOST_REQUIRE(reject);
+    click(*reject);
+    auto reason = wait_widget(map, "listbox-row", "reasons", 10);
+    BOOST_REQUIRE_MESSAGE(reason, "the review dialog did not open");
+    click(*reason);  // the first coded reason: clinically incorrect
+    auto words = wait_widget(map, "text", "reason-text", 5);
+    BOOST_REQUIRE(words);
+    click(*words);
+    type("measured during exertion");
+    screenshot(shots / "12-reject-dialog.png");
+    auto record = wait_widget(map, "button", "record-decision", 5);
+    BOOST_REQUIRE_MESSAGE(record, "the dialog's record button is not enabled with a reason chosen");
+    click(*record);
+    settle(2000);
+    screenshot(shots / "13-rejected.png");
+
+    // The lung-nodule plugin on the CT; "Show on image" draws the mask in the views.
+    key("ctrl+p");
+    settle(2000);
+    auto nodules = wait_widget(map, "list-row", "Lung nodule", 10, true);
+    BOOST_REQUIRE(nodules);
+    click(nodules->x + 60, nodules->cy());
+    run = wait_widget(map, "button", "plugin-run", 10);
+    BOOST_REQUIRE(run);
+    click(*run);
+    std::size_t findings = 0;
+    for (int i = 0; i < 180 && findings == 0; ++i) {
+        settle(500);
+        auto w = decision::Workspace::open(ws);
+        for (const auto& sg : w.store().suggestions().list_for_patient(patient))
+            if (sg.kind == decision::SuggestionKind::finding) ++findings;
+    }
+    BOOST_REQUIRE_MESSAGE(findings > 0, "the lung-nodule run stored no finding");
+    settle(1000);
+    key("ctrl+p");  // the plugins pane away: the viewer has its place back
+    settle(1500);
+    auto before_show = screenshot(shots / "14-nodules-found.png");
+    auto show = in_sight("show-");
+    BOOST_REQUIRE(show);
+    click(*show);
+    // The mask is read on a worker thread: give it time on a loaded machine.
+    auto reddish = [](int r, int g, int b) { return r > 140 && r > g + 50 && r > b + 50; };
+    const int red_before = count_pixels(before_show, kAxial.x, kAxial.y, kAxial.w, kAxial.h, reddish);
+    int red_after = 0;
+    for (int i = 0; i < 8 && red_after <= red_before + 20; ++i) {
+        settle(2000);
+        auto shown = screenshot(shots / "15-show-on-image.png");
+        red_after = count_pixels(shown, kAxial.x, kAxial.y, kAxial.w, kAxial.h, reddish);
+    }
+    BOOST_TEST(red_after > red_before + 20, "the nodule mask is not drawn in the axial view (" << red_before << " -> " << red_after << " red pixels)");
+
     BOOST_TEST(app.running());
     key("ctrl+q");
     const int rc = app.wait_exit(20);
@@ -149,6 +245,16 @@ BOOST_AUTO_TEST_CASE(a_radiologist_logs_in_reads_the_ct_and_quits) {
     BOOST_TEST(has_action(entries, "logout"));
     auto w = decision::Workspace::open(ws);
     BOOST_TEST(w.store().audit().verify().intact);
+    const auto accepted = w.store().suggestions().find(std::stoll(proposed[0]));
+    const auto rejected = w.store().suggestions().find(std::stoll(proposed[1]));
+    BOOST_REQUIRE(accepted && rejected);
+    BOOST_TEST((accepted->status == decision::ReviewStatus::accepted));
+    BOOST_TEST(accepted->reviewed_by.value_or("") == "radiologist");
+    BOOST_TEST((rejected->status == decision::ReviewStatus::rejected));
+    BOOST_TEST(rejected->reason_text.value_or("") == "measured during exertion");
+    BOOST_TEST((rejected->reason_code == decision::ReasonCode::clinically_incorrect));
+    BOOST_TEST(has_action(entries, "suggestion.review"));
+    BOOST_TEST(has_action(entries, "plugin.run"));
     bool failed_attempt = false;
     for (const auto& e : w.store().audit().entries({}))
         if (e.record.action == "login.failed" && e.record.object_id == "radiologist") failed_attempt = true;
