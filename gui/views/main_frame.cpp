@@ -264,7 +264,14 @@ void MainFrame::load_series(std::size_t index) {
 std::string MainFrame::layout() { return meeting_->layout_to_save().utf8_string(); }
 
 void MainFrame::restore_layout(const Preferences& preferences) {
-    if (!preferences.layout.empty()) aui_.LoadPerspective(wxString::FromUTF8(preferences.layout));
+    if (preferences.layout.empty()) return;
+    // A saved perspective carries the captions of the language it was saved in: keep today's.
+    std::vector<std::pair<wxString, wxString>> captions;
+    auto& panes = aui_.GetAllPanes();
+    for (std::size_t i = 0; i < panes.GetCount(); ++i) captions.emplace_back(panes.Item(i).name, panes.Item(i).caption);
+    aui_.LoadPerspective(wxString::FromUTF8(preferences.layout), false);
+    for (const auto& [name, caption] : captions) aui_.GetPane(name).Caption(caption);
+    aui_.Update();
 }
 
 }  // namespace consilium::gui
