@@ -5,6 +5,12 @@
 
 namespace consilium::gui {
 
+namespace {
+// FHIR's administrative genders, listed so the catalogue holds their translations.
+[[maybe_unused]] const char* const kGenders[] = {wxTRANSLATE("male"), wxTRANSLATE("female"), wxTRANSLATE("other"),
+                                                 wxTRANSLATE("unknown")};
+}  // namespace
+
 PatientBannerPanel::PatientBannerPanel(wxWindow* parent, Workstation& workstation)
     : wxPanel(parent, wxID_ANY, wxDefaultPosition, wxSize(-1, 48)), workstation_(workstation) {
     SetBackgroundStyle(wxBG_STYLE_PAINT);
