@@ -7,6 +7,7 @@
 // node unreachable, server gone mid-transfer, corrupt data, cancel - removes the staging folder,
 // so nothing partial is left. Instances already in the workspace are not fetched again.
 #include "cmd_pacs.h"
+#include "cmd_export_finding.h"
 
 #include "commands.h"
 #include "import_sources.h"
@@ -377,6 +378,7 @@ int cmd_pacs(const Context& ctx, const Words& words) {
     if (sub == "echo") return pacs_echo(ctx, words);
     if (sub == "query") return pacs_query(ctx, words);
     if (sub == "retrieve") return pacs_retrieve(ctx, words);
+    if (sub == "store") return pacs_store(ctx, words);  // cmd_export_finding.cpp
     throw UsageError("unknown pacs subcommand '" + sub + "':\n" + kPacsUsage);
 }
 

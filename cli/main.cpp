@@ -2,6 +2,7 @@
 // The contract it keeps is ../shared/CLI.md (exit codes: 0 done, 1 check failed, 2 bad usage or
 // input, 3 not permitted, 4 not found).
 #include "commands.h"
+#include "cmd_export_finding.h"
 #include "cmd_pacs.h"
 
 #include "consilium/decision/errors.h"
@@ -48,6 +49,8 @@ const char* kUsage =
     "  pacs add NAME --dicomweb URL | --dimse AET@HOST:PORT [--calling-aet AET]   (admin)\n"
     "  pacs list | pacs echo NAME | pacs query NAME [--patient-id ID] [--modality M] [--date FROM-TO]\n"
     "  pacs retrieve NAME STUDY_UID                                  (into the workspace, as import does)\n"
+    "  pacs store NAME SUGGESTION                                    (a reviewed finding as DICOM SR/SEG to the node)\n"
+    "  export-finding SUGGESTION --out DIR                           (a reviewed finding as DICOM sr.dcm, seg.dcm)\n"
     "environment: CONSILIUM_WORKSPACE, CONSILIUM_USER, CONSILIUM_PASSWORD, CONSILIUM_PLUGIN_PATH\n";
 
 const std::map<std::string, int (*)(const Context&, const Words&)> kCommands = {
@@ -57,6 +60,7 @@ const std::map<std::string, int (*)(const Context&, const Words&)> kCommands = {
     {"suggestions", cli::cmd_suggestions}, {"review", cli::cmd_review},
     {"plugins", cli::cmd_plugins},
     {"pacs", cli::cmd_pacs},
+    {"export-finding", cli::cmd_export_finding},
 };
 
 std::filesystem::path own_executable(const char* argv0) {

@@ -26,6 +26,9 @@ bool allowed(Role role, Permission p) {
         case Permission::run_plugins: return true;  // every role; clinicians' core work, others' testing
         case Permission::review_suggestions:
         case Permission::hold_meetings: return clinician;
+        // Clinicians send what they reviewed; admins may resend after a PACS outage. Developers
+        // test models and never send patient data out.
+        case Permission::export_findings: return clinician || role == Role::admin;
         case Permission::manage_plugins: return role == Role::developer || role == Role::admin;
         case Permission::manage_users:
         case Permission::read_audit:
@@ -45,6 +48,7 @@ std::string_view describe(Permission p) {
         case Permission::read_audit: return "read or export the audit log";
         case Permission::manage_pacs: return "configure PACS nodes";
         case Permission::hold_meetings: return "hold MDT meetings (add cases, record board decisions)";
+        case Permission::export_findings: return "export reviewed findings (DICOM SR/SEG)";
     }
     return "do this";
 }

@@ -18,6 +18,7 @@ enum class Permission {
     read_audit,        // audit log and export
     manage_pacs,
     hold_meetings,     // MDT: create meetings, add cases, record board decisions
+    export_findings,   // reviewed findings out of the workspace as DICOM SR/SEG (files or a PACS)
 };
 
 std::string_view to_string(Role role);
