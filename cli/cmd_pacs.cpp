@@ -44,7 +44,8 @@ const char* kPacsUsage =
     "              [--ca-file PEM] [--insecure]\n"
     "pacs add NAME --dimse AET@HOST:PORT [--calling-aet AET]\n"
     "pacs list | pacs echo NAME | pacs query NAME [--patient-id ID] [--patient-name N] [--modality M] [--date FROM-TO]\n"
-    "pacs retrieve NAME STUDY_UID [--series UID]";
+    "pacs retrieve NAME STUDY_UID [--series UID]\n"
+    "pacs store NAME SUGGESTION [--json]   (a reviewed finding as DICOM SR/SEG)";
 
 std::string first_line_of_stdin(const std::string& what, const std::string& prompt) {
     if (stdin_is_terminal()) {
