@@ -188,6 +188,10 @@ int WorkstationApp::OnExit() {
 
 wxIMPLEMENT_APP_NO_MAIN(consilium::gui::WorkstationApp);
 
+// The viewer renders on threads of its own, each with its own X connection: Xlib must be told
+// before its first call. Declared here rather than through <X11/Xlib.h>, whose macros clash with wx.
+extern "C" int XInitThreads(void);
+
 int main(int argc, char** argv) {
     using namespace consilium::gui;
     std::vector<std::string> args(argv + 1, argv + argc);
@@ -208,6 +212,10 @@ int main(int argc, char** argv) {
     if (!std::getenv("DISPLAY") && !std::getenv("WAYLAND_DISPLAY")) {
         std::cerr << "consilium: no display. Run it on a desktop, or headless under Xvfb:\n"
                      "  xvfb-run -a -s '-screen 0 1600x1000x24' consilium --workspace DIR\n";
+        return 3;
+    }
+    if (XInitThreads() == 0) {
+        std::cerr << "consilium: Xlib has no thread support; the viewer cannot render\n";
         return 3;
     }
     const int wx_code = wxEntry(argc, argv);

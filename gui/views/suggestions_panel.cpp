@@ -2,6 +2,7 @@
 
 #include "views/model_card_dialog.h"
 #include "views/review_dialog.h"
+#include "views/text_block.h"
 
 #include "consilium/viewer/load.h"
 
@@ -15,6 +16,7 @@
 #include <wx/stattext.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 
 namespace consilium::gui {
@@ -59,9 +61,7 @@ private:
 wxPanel* chip(wxWindow* parent, const wxString& text, const wxColour& colour, const wxFont& font) {
     auto* p = new wxPanel(parent, wxID_ANY);
     p->SetBackgroundColour(colour);
-    auto* t = new wxStaticText(p, wxID_ANY, text);
-    t->SetFont(font.Bold());
-    t->SetForegroundColour(*wxWHITE);
+    auto* t = new TextBlock(p, text, font.Bold(), *wxWHITE, 0);
     auto* s = new wxBoxSizer(wxHORIZONTAL);
     s->Add(t, 0, wxLEFT | wxRIGHT | wxTOP | wxBOTTOM, 3);
     p->SetSizer(s);
@@ -195,7 +195,7 @@ void SuggestionsPanel::make_clickable(wxWindow* window, std::int64_t id) {
         e.Skip();
     });
     for (auto* child : window->GetChildren())
-        if (dynamic_cast<wxStaticText*>(child) || dynamic_cast<wxPanel*>(child) || dynamic_cast<ConfidenceBar*>(child))
+        if (dynamic_cast<TextBlock*>(child) || dynamic_cast<wxStaticText*>(child) || dynamic_cast<wxPanel*>(child) || dynamic_cast<ConfidenceBar*>(child))
             make_clickable(child, id);
 }
 
@@ -203,6 +203,7 @@ void SuggestionsPanel::rebuild() {
     Freeze();
     cards_sizer_->Clear(true);
     cards_.clear();
+    waiting_cards_.clear();
     const float scale = large_ ? 1.45f : 1.0f;
     header_->SetFont(base_font_.Scaled(scale).Bold());
     wrapped_at_ = GetClientSize().x;
@@ -227,16 +228,37 @@ void SuggestionsPanel::rebuild() {
                 events_.clear();  // observations are then shown by their reference only
             }
         }
-        for (const auto& s : card_order(all)) {
-            auto* card = make_card_window(s, wrap);
-            cards_[s.id] = card;
-            cards_sizer_->Add(card, 0, wxEXPAND | wxLEFT | wxRIGHT | wxBOTTOM, FromDIP(6));
-        }
+        waiting_cards_ = card_order(all);
     }
+    next_card_ = 0;
+    card_wrap_ = wrap;
     header_->Wrap(wrap);
     Layout();
     FitInside();
     Thaw();
+    add_cards(++build_generation_);
+}
+
+void SuggestionsPanel::add_cards(int generation) {
+    if (generation != build_generation_) return;  // a newer rebuild started over
+    // A few cards at a time, then back to the event loop: the UI answers while a long list fills in.
+    const auto started = std::chrono::steady_clock::now();
+    Freeze();
+    while (next_card_ < waiting_cards_.size()) {
+        const auto& s = waiting_cards_[next_card_++];
+        auto* card = make_card_window(s, card_wrap_);
+        cards_[s.id] = card;
+        cards_sizer_->Add(card, 0, wxEXPAND | wxLEFT | wxRIGHT | wxBOTTOM, FromDIP(6));
+        if (std::chrono::steady_clock::now() - started > std::chrono::milliseconds(25)) break;
+    }
+    Layout();
+    FitInside();
+    Thaw();
+    if (next_card_ < waiting_cards_.size()) {
+        CallAfter([this, generation] { add_cards(generation); });
+        return;
+    }
+    waiting_cards_.clear();
     if (selected_) scroll_to(selected_);
 }
 
@@ -275,11 +297,7 @@ wxWindow* SuggestionsPanel::make_card_window(const decision::Suggestion& s, int 
     auto* box = new wxBoxSizer(wxVERTICAL);
     const int pad = FromDIP(8);
     auto text = [&](const std::string& t, const wxFont& font, const wxColour& colour = wxNullColour, bool wrapped = true) {
-        auto* st = new wxStaticText(card, wxID_ANY, U(t));
-        st->SetFont(font);
-        if (colour.IsOk()) st->SetForegroundColour(colour);
-        if (wrapped) st->Wrap(wrap);
-        return st;
+        return new TextBlock(card, U(t), font, colour, wrapped ? wrap : 0);
     };
     auto row = [&](int top_gap) {
         auto* r = new wxBoxSizer(wxHORIZONTAL);

@@ -47,6 +47,7 @@ private:
 
     void schedule_rebuild();
     void rebuild();
+    void add_cards(int generation);
     wxWindow* make_card_window(const decision::Suggestion& s, int wrap);
     const decision::Suggestion* find(std::int64_t id) const;
     void decide(std::int64_t id, decision::ReviewStatus decision);
@@ -70,6 +71,10 @@ private:
     bool rebuild_pending_ = false;
     bool in_modal_ = false;
     int wrapped_at_ = 0;
+    std::vector<decision::Suggestion> waiting_cards_;  // cards still to be made after a rebuild
+    std::size_t next_card_ = 0;
+    int card_wrap_ = 0;
+    int build_generation_ = 0;
     wxFont base_font_;
     wxStaticText* header_ = nullptr;
     wxStaticText* message_ = nullptr;

@@ -1,53 +1,50 @@
 #pragma once
-// One of the four viewer panes: an OpenGL canvas that hosts a viewer::View (the same View that
-// renders PNGs offscreen) and turns mouse input into ViewerModel calls. Holds no reading state.
+// One of the four viewer panes. It asks for frames of its view (a viewer::View rendered on a
+// FrameRenderer thread, the same View the CLI renders PNGs with), shows the newest one, and turns
+// mouse input into ViewerModel calls using the geometry that came with the frame on screen, so
+// the UI thread never waits for OpenGL. Holds no reading state.
 #include "model/viewer_model.h"
 
-#include <wx/glcanvas.h>
+#include <consilium/viewer/frame_renderer.h>
 
+#include <wx/bitmap.h>
+#include <wx/window.h>
+
+#include <functional>
 #include <memory>
-
-class vtkGenericOpenGLRenderWindow;
-class vtkCallbackCommand;
-class vtkObject;
+#include <string>
 
 namespace consilium::gui {
 
-class ViewCanvas : public wxGLCanvas {
+class ViewCanvas : public wxWindow {
 public:
-    ViewCanvas(wxWindow* parent, ViewerModel& model, ViewKind kind);
-    ~ViewCanvas() override;
+    using RequestFrame = std::function<void(ViewKind, viewer::FrameRequest)>;
+    ViewCanvas(wxWindow* parent, ViewerModel& model, ViewKind kind, RequestFrame request);
 
     ViewKind kind() const { return kind_; }
-    // The model's volume changed: a new View is made for it on the next paint.
+    // The model's volume changed: the next frame shows the new one from its default camera.
     void volume_changed();
-    // Redraw when what this pane shows has changed (the 3D pane ignores crosshair moves).
+    // Ask for a new frame when what this pane shows has changed (the 3D pane ignores crosshair moves).
     void model_changed();
-    // Draw now (used by tests and screenshots); false when the canvas is not shown yet.
-    bool render_now();
+    // A frame arrived from the renderer (UI thread).
+    void show_frame(std::shared_ptr<const viewer::RenderedFrame> frame);
+    // Ask for a frame now, whatever changed (tests, screenshots, size changes).
+    void request_frame();
 
 private:
     void on_paint(wxPaintEvent&);
-    void on_size(wxSizeEvent&);
     void on_wheel(wxMouseEvent&);
     void on_mouse(wxMouseEvent&);
-    void render();
-    static void vtk_event(vtkObject* caller, unsigned long event, void* client, void* call);
-    static wxGLAttributes gl_attributes();
+    std::string key_of_3d() const;
 
     ViewerModel& model_;
     ViewKind kind_;
-    std::unique_ptr<wxGLContext> context_;
-    vtkGenericOpenGLRenderWindow* window_ = nullptr;  // owned through VTK reference counting
-    vtkCallbackCommand* callback_ = nullptr;
-    std::unique_ptr<viewer::View> view_;
-    bool gl_ready_ = false;
-    bool software_gl_ = true;
-    bool view_stale_ = true;
+    RequestFrame request_;
+    std::shared_ptr<const viewer::RenderedFrame> frame_;  // what is on screen: its pixels and where they are
+    wxBitmap bitmap_;
     wxPoint last_mouse_;
     double rotate_azimuth_ = 0, rotate_elevation_ = 0;  // 3D pane only
     std::string last_3d_key_;
-    int seen_revision_ = 0;
 };
 
 }  // namespace consilium::gui

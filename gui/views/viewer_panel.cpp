@@ -38,9 +38,18 @@ ViewerPanel::ViewerPanel(wxWindow* parent, ViewerModel& model) : wxPanel(parent,
     tools->Add(clear, 0, wxALIGN_CENTER_VERTICAL | wxLEFT, 4);
     tools->Add(status_, 1, wxALIGN_CENTER_VERTICAL | wxLEFT, 12);
 
+    // Frames come back on the render threads and are shown on the UI thread, unless the panel is gone.
+    auto deliver = [alive = std::weak_ptr<int>(alive_), this](std::shared_ptr<const viewer::RenderedFrame> frame) {
+        post_to_ui(alive, [this, frame] { canvases_[static_cast<int>(frame->kind)]->show_frame(frame); });
+    };
+    slices_renderer_ = std::make_unique<viewer::FrameRenderer>(deliver);
+    volume_renderer_ = std::make_unique<viewer::FrameRenderer>(deliver);
+    auto request = [this](ViewKind kind, viewer::FrameRequest r) {
+        (kind == ViewKind::volume3d ? volume_renderer_ : slices_renderer_)->request(kind, std::move(r));
+    };
     grid_ = new wxGridSizer(2, 2, 2, 2);
     for (ViewKind k : {ViewKind::axial, ViewKind::coronal, ViewKind::sagittal, ViewKind::volume3d}) {
-        auto* c = new ViewCanvas(this, model_, k);
+        auto* c = new ViewCanvas(this, model_, k, request);
         canvases_[static_cast<int>(k)] = c;
         grid_->Add(c, 1, wxEXPAND);
     }
@@ -57,6 +66,12 @@ ViewerPanel::ViewerPanel(wxWindow* parent, ViewerModel& model) : wxPanel(parent,
     clear->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { model_.clear_measurements(); });
     Bind(wxEVT_CHAR_HOOK, &ViewerPanel::on_key, this);
     model_.changed.connect([this] { model_changed(); });
+}
+
+ViewerPanel::~ViewerPanel() {
+    // Stop the render threads before the panes they draw for go.
+    slices_renderer_.reset();
+    volume_renderer_.reset();
 }
 
 void ViewerPanel::set_series(const std::vector<std::string>& labels, int selected, std::function<void(int)> on_series) {
@@ -120,7 +135,7 @@ void ViewerPanel::relayout() {
 }
 
 void ViewerPanel::render_all() {
-    for (auto* c : canvases_) c->render_now();
+    for (auto* c : canvases_) c->request_frame();
 }
 
 }  // namespace consilium::gui

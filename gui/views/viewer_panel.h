@@ -2,6 +2,9 @@
 // The 2x2 viewer: axial, coronal, sagittal, 3D (or one of them maximised), with a small tool
 // row above: series picker, overlay toggle and the window/level presets.
 #include "model/viewer_model.h"
+#include "views/ui_thread.h"
+
+#include <consilium/viewer/frame_renderer.h>
 
 #include <wx/panel.h>
 
@@ -25,10 +28,11 @@ class ViewCanvas;
 class ViewerPanel : public wxPanel {
 public:
     ViewerPanel(wxWindow* parent, ViewerModel& model);
+    ~ViewerPanel() override;
     // The series picker's entries; choosing one calls `on_series` with its index.
     void set_series(const std::vector<std::string>& labels, int selected, std::function<void(int)> on_series);
     ViewCanvas* canvas(ViewKind kind) { return canvases_[static_cast<int>(kind)]; }
-    // Renders all visible panes now (screenshots, tests).
+    // Asks every visible pane for a fresh frame.
     void render_all();
 
 private:
@@ -45,6 +49,10 @@ private:
     std::function<void(int)> on_series_;
     std::shared_ptr<const viewer::Volume> shown_volume_;
     std::optional<ViewKind> shown_maximised_;
+    AliveToken alive_ = make_alive_token();
+    // Two render threads: the slices stay quick while a 3D ray cast takes its time.
+    std::unique_ptr<viewer::FrameRenderer> slices_renderer_;
+    std::unique_ptr<viewer::FrameRenderer> volume_renderer_;
 };
 
 }  // namespace consilium::gui

@@ -175,10 +175,21 @@ std::vector<Widget> read_widget_map(const std::filesystem::path& file) {
 
 std::optional<Widget> wait_widget(const std::filesystem::path& map, const std::string& kind, const std::string& prefix,
                                   int seconds, bool by_label, bool enabled) {
-    for (int i = 0; i < seconds * 4; ++i) {
+    auto find = [&]() -> std::optional<Widget> {
         for (const auto& w : read_widget_map(map)) {
             const std::string& key = by_label ? w.label : w.name;
             if (w.kind == kind && key.rfind(prefix, 0) == 0 && (!enabled || w.enabled) && w.w > 0 && w.h > 0) return w;
+        }
+        return std::nullopt;
+    };
+    for (int i = 0; i < seconds * 4; ++i) {
+        if (auto w = find()) {
+            // Only a control that stayed put over a map refresh (300 ms) is clicked: panels that
+            // fill in or scroll after a change would otherwise be clicked where they were.
+            std::this_thread::sleep_for(std::chrono::milliseconds(400));
+            auto again = find();
+            if (again && again->x == w->x && again->y == w->y && again->w == w->w && again->h == w->h) return again;
+            continue;
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(250));
     }
