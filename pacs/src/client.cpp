@@ -225,6 +225,19 @@ RetrievedInstance check_instance_file(const std::filesystem::path& file) {
     return out;
 }
 
+bool staged_instance_complete(const std::filesystem::path& folder, const std::string& sop_instance_uid) {
+    const auto file = folder / (detail::safe_file_name(sop_instance_uid, "") + ".dcm");
+    std::error_code ec;
+    if (detail::safe_file_name(sop_instance_uid, "").empty() || !std::filesystem::is_regular_file(file, ec)) return false;
+    try {
+        if (check_instance_file(file).sop_instance_uid == sop_instance_uid) return true;
+    } catch (const PacsError&) {
+        // cut short (the transfer or the machine stopped while it was written): fetch it again
+    }
+    std::filesystem::remove(file, ec);
+    return false;
+}
+
 DimseAddress parse_dimse_address(const std::string& text) {
     auto at = text.find('@');
     auto colon = text.rfind(':');

@@ -371,6 +371,9 @@ private:
         std::unique_ptr<MultipartReader> reader;
         const std::int64_t before = progress.bytes;
         ex.sink = [&](const char* data, std::size_t size) {
+            // Also here, not only in curl's progress callback: on a fast link curl reads many
+            // chunks in one go before calling that, and a cancel should stop at the next instance.
+            if (options.cancel && options.cancel->load()) throw PacsError(PacsError::Kind::cancelled, "retrieve cancelled");
             long status = 0;
             curl_easy_getinfo(c.get(), CURLINFO_RESPONSE_CODE, &status);
             if (status >= 300) {  // an error page: keep it for the message

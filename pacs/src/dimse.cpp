@@ -12,6 +12,9 @@
 #include <dcmtk/dcmnet/scu.h>
 #include <dcmtk/oflog/oflog.h>
 
+#include <unistd.h>
+
+#include <algorithm>
 #include <cstdlib>
 #include <map>
 #include <mutex>
@@ -83,7 +86,7 @@ protected:
                 ++result->skipped;
             } else {
                 ++serial;
-                auto temp = fs::path(folder / ("incoming-dimse-" + std::to_string(serial) + ".part"));
+                auto temp = fs::path(folder / ("incoming-dimse-" + std::to_string(::getpid()) + "-" + std::to_string(serial) + ".part"));
                 DcmFileFormat ff(dataset.get());
                 OFCondition c = ff.saveFile(temp.c_str(), dataset->getOriginalXfer() == EXS_Unknown
                                                               ? EXS_LittleEndianExplicit
@@ -188,6 +191,9 @@ public:
         return out;
     }
 
+    // Resumable per instance, as the DICOMweb client is: when the caller holds some instances
+    // (RetrieveOptions::have), the series' instances are listed (C-FIND, IMAGE level) and only the
+    // missing ones are asked for, one C-GET each; held ones never cross the wire again.
     RetrieveResult retrieve(const std::string& study_uid, const std::string& series_uid, const fs::path& folder,
                             const RetrieveOptions& options) override {
         auto series = find_series(study_uid);
@@ -200,12 +206,44 @@ public:
         fs::create_directories(folder);
         RetrieveResult result;
         Scu scu;
-        setup(scu);
         scu.folder = folder;
         scu.options = &options;
         scu.result = &result;
         scu.progress.instances_expected = 0;
         for (const auto& s : series) scu.progress.instances_expected += std::max(0, s.instances);
+        auto report = [&] {
+            if (options.progress) options.progress(scu.progress);
+        };
+        auto check_cancel = [&] {
+            if (options.cancel && options.cancel->load()) throw PacsError(PacsError::Kind::cancelled, "retrieve cancelled");
+        };
+
+        struct Fetch {
+            std::string series_uid;
+            std::vector<std::string> instances;  // empty: the whole series in one C-GET
+        };
+        std::vector<Fetch> plan;
+        for (const auto& s : series) {
+            Fetch f{s.series_uid, {}};
+            if (options.have) {
+                check_cancel();
+                auto all = find_instances(study_uid, s.series_uid);
+                for (const auto& sop : all)
+                    if (!options.have(s.series_uid, sop)) f.instances.push_back(sop);
+                const int held = static_cast<int>(all.size() - f.instances.size());
+                result.skipped += held;
+                scu.progress.instances_done += held;
+                if (f.instances.empty() && !all.empty()) {
+                    report();
+                    continue;
+                }
+                if (f.instances.size() == all.size()) f.instances.clear();
+            }
+            plan.push_back(std::move(f));
+        }
+        if (plan.empty()) return result;
+
+        setup(scu);
         scu.addPresentationContext(UID_GETStudyRootQueryRetrieveInformationModel, transfer_syntaxes());
         // At most 128 presentation contexts in all: the C-GET one plus the storage classes a PACS sends.
         const auto storage_ts = storage_transfer_syntaxes();
@@ -217,38 +255,20 @@ public:
             scu.abortAssociation();
             throw PacsError(PacsError::Kind::protocol, where() + "does not accept C-GET (study root)");
         }
-        for (const auto& s : series) {
-            DcmDataset keys;
-            keys.putAndInsertString(DCM_QueryRetrieveLevel, "SERIES");
-            keys.putAndInsertString(DCM_StudyInstanceUID, study_uid.c_str());
-            keys.putAndInsertString(DCM_SeriesInstanceUID, s.series_uid.c_str());
-            OFList<RetrieveResponse*> responses;
-            OFCondition c = scu.sendCGETRequest(id, &keys, &responses);
-            Uint16 status = 0;
-            unsigned failed = 0;
-            for (auto* r : responses) {
-                status = r->m_status;
-                failed = r->m_numberOfFailedSubops;
-                delete r;
+        try {
+            for (const auto& f : plan) {
+                if (f.instances.empty()) {
+                    check_cancel();
+                    cget(scu, id, study_uid, f.series_uid, "");
+                }
+                for (const auto& sop : f.instances) {
+                    check_cancel();
+                    cget(scu, id, study_uid, f.series_uid, sop);
+                }
             }
-            if (scu.error) {
-                scu.abortAssociation();
-                std::rethrow_exception(scu.error);
-            }
-            if (c.bad()) {
-                scu.abortAssociation();
-                fail(c, "C-GET");
-            }
-            if (status != STATUS_Success && status != STATUS_GET_Warning_SubOperationsCompleteOneOrMoreFailures) {
-                scu.abortAssociation();
-                throw PacsError(PacsError::Kind::protocol, where() + "C-GET of series " + s.series_uid + " failed (status 0x" +
-                                                               hex(status) + ")");
-            }
-            if (failed > 0) {
-                scu.abortAssociation();
-                throw PacsError(PacsError::Kind::protocol, where() + "C-GET of series " + s.series_uid + ": " +
-                                                               std::to_string(failed) + " instance(s) not delivered");
-            }
+        } catch (...) {
+            scu.abortAssociation();
+            throw;
         }
         scu.releaseAssociation();
         result.bytes = scu.progress.bytes;
@@ -352,6 +372,48 @@ private:
                 throw PacsError(PacsError::Kind::protocol, where() + "accepts none of the services asked for");
             fail(c, "connecting");
         }
+    }
+
+    // One C-GET on the open association: a series, or one instance of it. Throws on any failure
+    // (the caller aborts the association).
+    void cget(Scu& scu, T_ASC_PresentationContextID id, const std::string& study_uid, const std::string& series_uid,
+             const std::string& sop_uid) {
+        DcmDataset keys;
+        keys.putAndInsertString(DCM_QueryRetrieveLevel, sop_uid.empty() ? "SERIES" : "IMAGE");
+        keys.putAndInsertString(DCM_StudyInstanceUID, study_uid.c_str());
+        keys.putAndInsertString(DCM_SeriesInstanceUID, series_uid.c_str());
+        if (!sop_uid.empty()) keys.putAndInsertString(DCM_SOPInstanceUID, sop_uid.c_str());
+        const std::string what = sop_uid.empty() ? "series " + series_uid : "instance " + sop_uid;
+        OFList<RetrieveResponse*> responses;
+        OFCondition c = scu.sendCGETRequest(id, &keys, &responses);
+        Uint16 status = 0;
+        unsigned failed = 0;
+        for (auto* r : responses) {
+            status = r->m_status;
+            failed = r->m_numberOfFailedSubops;
+            delete r;
+        }
+        if (scu.error) std::rethrow_exception(scu.error);
+        if (c.bad()) fail(c, "C-GET");
+        if (status != STATUS_Success && status != STATUS_GET_Warning_SubOperationsCompleteOneOrMoreFailures)
+            throw PacsError(PacsError::Kind::protocol,
+                            where() + "C-GET of " + what + " failed (status 0x" + hex(status) + ")");
+        if (failed > 0)
+            throw PacsError(PacsError::Kind::protocol,
+                            where() + "C-GET of " + what + ": " + std::to_string(failed) + " instance(s) not delivered");
+    }
+
+    // The SOP Instance UIDs of one series (C-FIND, IMAGE level).
+    std::vector<std::string> find_instances(const std::string& study_uid, const std::string& series_uid) {
+        DcmDataset keys;
+        keys.putAndInsertString(DCM_QueryRetrieveLevel, "IMAGE");
+        keys.putAndInsertString(DCM_StudyInstanceUID, study_uid.c_str());
+        keys.putAndInsertString(DCM_SeriesInstanceUID, series_uid.c_str());
+        keys.putAndInsertString(DCM_SOPInstanceUID, "");
+        std::vector<std::string> out;
+        for (auto* d : find(keys))
+            if (auto sop = get(d, DCM_SOPInstanceUID); !sop.empty()) out.push_back(sop);
+        return out;
     }
 
     std::vector<DcmDataset*> find(DcmDataset& keys) {

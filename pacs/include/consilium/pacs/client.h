@@ -122,4 +122,9 @@ DimseAddress parse_dimse_address(const std::string& text);
 // the file) and has SOP Instance, Series and Study UIDs. Throws PacsError(corrupt) naming the file.
 RetrievedInstance check_instance_file(const std::filesystem::path& file);
 
+// Resuming a retrieve into the same folder: true when `folder` holds this instance complete
+// (<SOPInstanceUID>.dcm that parses and carries that UID). A partial or unreadable file there is
+// removed, so the instance is fetched again. Meant for RetrieveOptions::have.
+bool staged_instance_complete(const std::filesystem::path& folder, const std::string& sop_instance_uid);
+
 }  // namespace consilium::pacs
