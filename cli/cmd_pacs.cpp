@@ -1,22 +1,17 @@
 // pacs add / list / echo / query / retrieve.
 //
-// Retrieval goes to a staging folder inside the workspace (<workspace>/.staging/pacs-...): every
-// instance is checked as it arrives (it must parse as DICOM), and only when the whole study is
-// there are the staged files imported exactly as `import` imports files (copied into images/,
-// linked to the patient by PatientID, idempotent, audited `import.dicom`). A failure anywhere -
-// node unreachable, server gone mid-transfer, corrupt data, cancel - removes the staging folder,
-// so nothing partial is left. Instances already in the workspace are not fetched again.
+// Retrieval into the workspace is pacs::retrieve_into_workspace (staged, checked, imported as
+// `import` does, nothing partial left behind, audited), the same path the workstation takes.
 #include "cmd_pacs.h"
 #include "cmd_export_finding.h"
 
 #include "commands.h"
 #include "import_sources.h"
 
-#include "consilium/decision/crypto.h"
-#include "consilium/decision/dicom_import.h"
 #include "consilium/decision/errors.h"
 #include "consilium/decision/pacs_nodes.h"
 #include "consilium/pacs/client.h"
+#include "consilium/pacs/workspace_retrieve.h"
 
 #include <nlohmann/json.hpp>
 
@@ -26,7 +21,6 @@
 #include <chrono>
 #include <csignal>
 #include <iostream>
-#include <random>
 #include <regex>
 
 namespace consilium::cli {
@@ -57,15 +51,6 @@ std::string first_line_of_stdin(const std::string& what, const std::string& prom
     if (!std::getline(std::cin, line) || line.empty()) throw InputError(what, "nothing on standard input");
     if (!line.empty() && line.back() == '\r') line.pop_back();
     return line;
-}
-
-// The file name the DICOM import gives an instance (decision's path_component rule).
-std::string uid_path(const std::string& uid) {
-    bool safe = !uid.empty() && uid.size() <= 128 && uid[0] != '.';
-    for (char c : uid)
-        safe = safe && ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '.' ||
-                        c == '_' || c == '-');
-    return safe ? uid : "uid-" + sha256_hex(uid).substr(0, 32);
 }
 
 std::string iso_date(const std::string& da) {
@@ -238,16 +223,6 @@ int pacs_query(const Context& ctx, const Words& words) {
     return 0;
 }
 
-// Removes the staging folder however the retrieve ends.
-struct Staging {
-    fs::path path;
-    ~Staging() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-        if (!path.empty()) fs::remove(path.parent_path(), ec);  // .staging, when empty
-    }
-};
-
 struct SignalGuard {
     struct sigaction old_int {}, old_term {};
     SignalGuard() {
@@ -267,102 +242,50 @@ struct SignalGuard {
 int pacs_retrieve(const Context& ctx, const Words& words) {
     auto args = parse_args(words, {"--series"});
     if (args.positional.size() != 3) throw UsageError("pacs retrieve needs a NAME and a STUDY_UID");
-    const std::string study_uid = args.positional[2];
-    const std::string series_uid = args.value("--series").value_or("");
     auto ws = ctx.open_workspace();
     auto session = ctx.login(ws.store());
     require(session, Permission::import_data);
     auto node = find_pacs_node(ws.store(), session, args.positional[1]);
-    auto& store = ws.store();
 
-    std::random_device rd;
-    Staging staging{ws.folder() / ".staging" /
-                    ("pacs-" + std::to_string(::getpid()) + "-" + std::to_string(rd()) + "-" + uid_path(study_uid))};
     SignalGuard signals;
-    pacs::RetrieveOptions options;
-    options.cancel = &g_cancel;
-    // An instance is held when the workspace index knows its series and the file is there.
-    std::map<std::string, std::optional<fs::path>> series_folders;
-    options.have = [&](const std::string& series, const std::string& sop) {
-        auto it = series_folders.find(series);
-        if (it == series_folders.end()) {
-            std::optional<fs::path> folder;
-            if (auto row = store.imaging().find_series(series)) folder = ws.folder() / row->folder;
-            it = series_folders.emplace(series, folder).first;
-        }
-        std::error_code ec;
-        return it->second && fs::is_regular_file(*it->second / (uid_path(sop) + ".dcm"), ec);
-    };
+    pacs::WorkspaceRetrieval request;
+    request.study_uid = args.positional[2];
+    request.series_uid = args.value("--series").value_or("");
+    request.cancel = &g_cancel;
+    request.scan = scan_staged_dicom;
     const bool tty = isatty(STDERR_FILENO) == 1 && !ctx.json;
-    options.progress = [&](const pacs::RetrieveProgress& p) {
+    request.progress = [&](const pacs::RetrieveProgress& p) {
         if (!tty) return;
         std::cerr << "\rReceived " << p.instances_done;
         if (p.instances_expected > 0) std::cerr << "/" << p.instances_expected;
         std::cerr << " instance(s), " << p.bytes / (1024 * 1024) << " MB   " << std::flush;
     };
-
-    auto start = std::chrono::steady_clock::now();
-    auto elapsed_ms = [&] {
-        return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
-    };
-    auto audit = [&](const json& details) {
-        auto tx = store.begin();
-        store.audit().append(audit_record(session, "pacs.retrieve", "study", study_uid, details.dump()));
-        tx->commit();
-    };
-    pacs::RetrieveResult got;
-    DicomImportSummary imported;
+    pacs::WorkspaceRetrieved got;
     try {
-        got = pacs::connect(node)->retrieve(study_uid, series_uid, staging.path, options);
+        got = pacs::retrieve_into_workspace(ws, session, node, request);
         if (tty) std::cerr << '\n';
-        for (const auto& i : got.stored)
-            if (i.study_uid != study_uid)
-                throw pacs::PacsError(pacs::PacsError::Kind::corrupt, "the node sent an instance of study " + i.study_uid +
-                                                                          " when " + study_uid + " was asked for");
-        if (!got.stored.empty()) {
-            // The staged files, plus the series of this study already in the workspace, so that a
-            // series completed now is indexed whole.
-            std::vector<std::string> paths{staging.path.string()};
-            if (auto study = store.imaging().find_study(study_uid))
-                for (const auto& s : store.imaging().series_of(study->id))
-                    if (fs::is_directory(ws.folder() / s.folder)) paths.push_back((ws.folder() / s.folder).string());
-            auto sources = gather_import_sources(paths);
-            if (!sources.unreadable.empty())
-                throw pacs::PacsError(pacs::PacsError::Kind::corrupt, "received an unusable file (" +
-                                                                          sources.unreadable.front().reason + ")");
-            if (!sources.fhir_files.empty()) throw pacs::PacsError(pacs::PacsError::Kind::corrupt, "received non-DICOM data");
-            check_dicom_import(store, sources.dicom_studies);
-            imported = import_dicom(store, ws.folder(), session, sources.dicom_studies);
-        }
-    } catch (const std::exception& e) {
+    } catch (const std::exception&) {
         if (tty) std::cerr << '\n';
-        try {
-            audit({{"node", node.name}, {"protocol", node.protocol}, {"series_uid", series_uid}, {"status", "failed"},
-                   {"reason", e.what()}, {"duration_ms", elapsed_ms()}});
-        } catch (const std::exception&) {
-            // The original failure is what the user needs to see.
-        }
         throw;
     }
-    json details{{"node", node.name},
-                 {"protocol", node.protocol},
-                 {"series_uid", series_uid},
-                 {"status", "succeeded"},
-                 {"instances_received", static_cast<int>(got.stored.size())},
-                 {"instances_skipped", got.skipped},
-                 {"bytes", got.bytes},
-                 {"duration_ms", elapsed_ms()},
-                 {"added", {{"patients", imported.patients_added}, {"studies", imported.studies_added},
-                            {"series", imported.series_added}, {"instances", imported.instances_added}}}};
-    audit(details);
+    const auto& imported = got.imported;
     if (ctx.json) {
-        details["study_uid"] = study_uid;
-        ctx.print_json(details);
+        ctx.print_json({{"study_uid", request.study_uid},
+                        {"node", node.name},
+                        {"protocol", node.protocol},
+                        {"series_uid", request.series_uid},
+                        {"status", "succeeded"},
+                        {"instances_received", got.received},
+                        {"instances_skipped", got.skipped},
+                        {"bytes", got.bytes},
+                        {"duration_ms", got.duration_ms},
+                        {"added", {{"patients", imported.patients_added}, {"studies", imported.studies_added},
+                                   {"series", imported.series_added}, {"instances", imported.instances_added}}}});
         return 0;
     }
-    std::cout << "Retrieved study " << study_uid << " from '" << node.name << "': " << got.stored.size()
+    std::cout << "Retrieved study " << request.study_uid << " from '" << node.name << "': " << got.received
               << " instance(s) received, " << got.skipped << " already in the workspace; " << imported.series_added
-              << " new series, " << imported.instances_added << " new file(s) (" << elapsed_ms() << " ms).\n";
+              << " new series, " << imported.instances_added << " new file(s) (" << got.duration_ms << " ms).\n";
     return 0;
 }
 

@@ -112,4 +112,14 @@ ImportSources gather_import_sources(const std::vector<std::string>& paths, const
     return out;
 }
 
+std::vector<decision::DicomStudyInput> scan_staged_dicom(const std::vector<std::filesystem::path>& folders) {
+    std::vector<std::string> paths;
+    for (const auto& f : folders) paths.push_back(f.string());
+    auto sources = gather_import_sources(paths);
+    if (!sources.unreadable.empty())
+        throw decision::InputError(sources.unreadable.front().path, sources.unreadable.front().reason);
+    if (!sources.fhir_files.empty()) throw decision::InputError(sources.fhir_files.front().string(), "not DICOM");
+    return std::move(sources.dicom_studies);
+}
+
 }  // namespace consilium::cli

@@ -23,4 +23,8 @@ bool is_fhir_file_name(const std::filesystem::path& path);
 // `scan` (progress, cancel) is handed to the DICOM scan; a cancelled scan returns what it found so far.
 ImportSources gather_import_sources(const std::vector<std::string>& paths, const viewer::ScanOptions& scan = {});
 
+// What a PACS retrieve staged, as study records (pacs::WorkspaceRetrieval::scan): every file must
+// be usable DICOM; an InputError names the first that is not.
+std::vector<decision::DicomStudyInput> scan_staged_dicom(const std::vector<std::filesystem::path>& folders);
+
 }  // namespace consilium::cli
