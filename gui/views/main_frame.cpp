@@ -2,6 +2,7 @@
 
 #include "views/audit_dialog.h"
 #include "views/import_dialog.h"
+#include "views/pacs_query_dialog.h"
 #include "views/meeting_mode.h"
 #include "views/patient_banner_panel.h"
 #include "views/patient_list_panel.h"
@@ -93,6 +94,8 @@ MainFrame::~MainFrame() {
 void MainFrame::build_menu() {
     auto* file = new wxMenu;
     add_import_menu_items(file, this, workstation_);
+    add_pacs_query_menu_item(file, this, workstation_,
+                             [this](std::int64_t patient, const std::string& series) { open_patient(patient, series); });
     file->AppendSeparator();
     file->Append(id_lock, _("&Lock\tCtrl+L"), _("Lock the workstation: log in again to continue"));
     file->AppendSeparator();
