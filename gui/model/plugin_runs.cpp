@@ -1,5 +1,7 @@
 #include "model/plugin_runs.h"
 
+#include <consilium/viewer/thread_priority.h>
+
 #include "model/suggestion_card.h"
 
 #include "consilium/decision/plugin_state.h"
@@ -189,6 +191,7 @@ bool PluginRunner::start(RunRequest request, RunCallbacks callbacks) {
     cancel_ = std::make_shared<std::atomic<bool>>(false);
     const int n = ++count_;
     thread_ = std::thread([this, request = std::move(request), callbacks = std::move(callbacks), cancel = cancel_, n] {
+        viewer::lower_thread_priority();  // the plugin's worker process inherits it: the UI stays first
         RunOutcome outcome;
         fs::path work_dir;
         try {

@@ -1,5 +1,7 @@
 #include "views/import_dialog.h"
 
+#include <consilium/viewer/thread_priority.h>
+
 #include <wx/button.h>
 #include <wx/dirdlg.h>
 #include <wx/filedlg.h>
@@ -100,6 +102,7 @@ ImportDialog::ImportDialog(wxWindow* parent, Workstation& workstation, ImportKin
     const auto folder = workstation_.folder();
     const auto session = workstation_.session();
     worker_ = std::thread([this, folder, session, kind, paths = std::move(paths)] {
+        viewer::lower_thread_priority();
         ImportCallbacks callbacks;
         callbacks.cancel = &cancel_requested_;
         callbacks.progress = [this](ImportPhase phase, std::size_t done, std::size_t total) {

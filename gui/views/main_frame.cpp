@@ -1,5 +1,7 @@
 #include "views/main_frame.h"
 
+#include <consilium/viewer/thread_priority.h>
+
 #include "views/audit_dialog.h"
 #include "views/import_dialog.h"
 #include "views/pacs_query_dialog.h"
@@ -217,6 +219,7 @@ void MainFrame::load_series(std::size_t index) {
     auto cancel = std::make_shared<std::atomic<bool>>(false);
     cancel_load_ = cancel;
     loader_ = std::thread([this, entry, cancel] {
+        viewer::lower_thread_priority();  // its decoder processes inherit it too
         viewer::LoadOptions options;
         options.cancel = cancel.get();
         auto last = std::chrono::steady_clock::now();

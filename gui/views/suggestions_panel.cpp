@@ -1,5 +1,7 @@
 #include "views/suggestions_panel.h"
 
+#include <consilium/viewer/thread_priority.h>
+
 #include "views/model_card_dialog.h"
 #include "views/review_dialog.h"
 #include "views/text_block.h"
@@ -25,6 +27,7 @@ namespace {
 
 const wxColour kAiColour(104, 64, 170);       // the "AI-generated" mark and card stripe
 const wxColour kSelectedColour(30, 110, 220);
+const wxColour kText(25, 25, 28);
 const wxColour kMuted(95, 95, 95);
 const wxColour kWarn(175, 85, 0);
 
@@ -277,10 +280,13 @@ wxWindow* SuggestionsPanel::make_card_window(const decision::Suggestion& s, int 
     auto* card = new wxPanel(this, wxID_ANY);
     card->SetBackgroundColour(c.proposed ? wxColour(255, 255, 255) : wxColour(244, 244, 246));
     card->SetFont(normal);
+    // Paragraphs are drawn by the card itself at the place its sizer keeps for them.
+    auto texts = std::make_shared<std::vector<std::pair<wxSizerItem*, TextLayout>>>();
     // The AI stripe on the left; a blue frame round the selected card.
-    card->Bind(wxEVT_PAINT, [this, card, id](wxPaintEvent&) {
+    card->Bind(wxEVT_PAINT, [this, card, id, texts](wxPaintEvent&) {
         wxPaintDC dc(card);
         const wxSize sz = card->GetClientSize();
+        for (const auto& [item, layout] : *texts) draw_text(dc, layout, item->GetRect().GetTopLeft());
         dc.SetPen(*wxTRANSPARENT_PEN);
         dc.SetBrush(wxBrush(kAiColour));
         dc.DrawRectangle(0, 0, FromDIP(5), sz.y);
@@ -297,7 +303,11 @@ wxWindow* SuggestionsPanel::make_card_window(const decision::Suggestion& s, int 
     auto* box = new wxBoxSizer(wxVERTICAL);
     const int pad = FromDIP(8);
     auto text = [&](const std::string& t, const wxFont& font, const wxColour& colour = wxNullColour, bool wrapped = true) {
-        return new TextBlock(card, U(t), font, colour, wrapped ? wrap : 0);
+        return layout_text(U(t), font, colour.IsOk() ? colour : kText, wrapped ? wrap : 0);
+    };
+    auto put = [&](wxSizer* sizer, TextLayout layout, int proportion, int flags = 0, int border = 0) {
+        wxSizerItem* item = sizer->Add(layout.size.x, layout.size.y, proportion, flags, border);
+        texts->emplace_back(item, std::move(layout));
     };
     auto row = [&](int top_gap) {
         auto* r = new wxBoxSizer(wxHORIZONTAL);
@@ -308,58 +318,58 @@ wxWindow* SuggestionsPanel::make_card_window(const decision::Suggestion& s, int 
     // Head: AI-generated, kind, status.
     auto* head = row(0);
     head->Add(chip(card, _("AI-generated"), kAiColour, small), 0, wxALIGN_CENTER_VERTICAL);
-    head->Add(text(c.kind, normal.Bold(), wxNullColour, false), 0, wxALIGN_CENTER_VERTICAL | wxLEFT, pad);
+    put(head, text(c.kind, normal.Bold(), wxNullColour, false), 0, wxALIGN_CENTER_VERTICAL | wxLEFT, pad);
     head->AddStretchSpacer();
-    head->Add(text(c.status, small.Bold(), c.proposed ? kAiColour : decision_colour(s.status), false), 0,
+    put(head, text(c.status, small.Bold(), c.proposed ? kAiColour : decision_colour(s.status), false), 0,
               wxALIGN_CENTER_VERTICAL);
 
     // The coded concept.
     if (!c.concept_display.empty()) {
-        row(pad)->Add(text(c.concept_display, normal.Bold().Scaled(1.1f)), 0);
-        if (!c.concept_code.empty()) row(0)->Add(text(c.concept_code, small, kMuted), 0);
+        put(row(pad), text(c.concept_display, normal.Bold().Scaled(1.1f)), 0);
+        if (!c.concept_code.empty()) put(row(0), text(c.concept_code, small, kMuted), 0);
     }
 
     // Score and band, or confidence.
     if (!c.score_text.empty()) {
         auto* r = row(pad);
-        r->Add(text(_("Score").utf8_string(), normal, kMuted, false), 0, wxALIGN_CENTER_VERTICAL);
-        r->Add(text(c.score_text, normal.Bold().Scaled(1.5f), wxNullColour, false), 0, wxALIGN_CENTER_VERTICAL | wxLEFT, pad);
+        put(r, text(_("Score").utf8_string(), normal, kMuted, false), 0, wxALIGN_CENTER_VERTICAL);
+        put(r, text(c.score_text, normal.Bold().Scaled(1.5f), wxNullColour, false), 0, wxALIGN_CENTER_VERTICAL | wxLEFT, pad);
         if (!c.band.empty()) {
             const wxColour band(c.band_rgb[0], c.band_rgb[1], c.band_rgb[2]);
             r->Add(chip(card, wxGetTranslation(U(c.band)), band, normal), 0, wxALIGN_CENTER_VERTICAL | wxLEFT, pad);
         }
-        if (!c.missing_text.empty()) row(2)->Add(text(c.missing_text, small.Bold(), kWarn), 0);
+        if (!c.missing_text.empty()) put(row(2), text(c.missing_text, small.Bold(), kWarn), 0);
     }
     if (c.confidence) {
         auto* r = row(c.score_text.empty() ? pad : 4);
-        r->Add(text(_("Confidence").utf8_string(), normal, kMuted, false), 0, wxALIGN_CENTER_VERTICAL);
+        put(r, text(_("Confidence").utf8_string(), normal, kMuted, false), 0, wxALIGN_CENTER_VERTICAL);
         r->Add(new ConfidenceBar(card, *c.confidence, FromDIP(large_ ? wxSize(220, 16) : wxSize(140, 10))), 0,
                wxALIGN_CENTER_VERTICAL | wxLEFT, pad);
-        r->Add(text(c.confidence_text, normal.Bold(), wxNullColour, false), 0, wxALIGN_CENTER_VERTICAL | wxLEFT, pad);
+        put(r, text(c.confidence_text, normal.Bold(), wxNullColour, false), 0, wxALIGN_CENTER_VERTICAL | wxLEFT, pad);
     } else if (c.score_text.empty()) {
-        row(pad)->Add(text(_("No confidence given").utf8_string(), small, kMuted, false), 0);
+        put(row(pad), text(_("No confidence given").utf8_string(), small, kMuted, false), 0);
     }
 
     // What and why.
-    row(pad)->Add(text(c.summary, normal.Bold()), 0);
-    if (!c.rationale.empty()) row(4)->Add(text(c.rationale, small, wxColour(50, 50, 50)), 0);
+    put(row(pad), text(c.summary, normal.Bold()), 0);
+    if (!c.rationale.empty()) put(row(4), text(c.rationale, small, wxColour(50, 50, 50)), 0);
 
     // The model, linked to its card (a wrapped text that acts as a link: names can be long).
     auto link = [&](const std::string& label, const wxString& tooltip, std::function<void()> open) {
-        auto* st = text(label, small.Underlined(), wxColour(20, 80, 190));
+        auto* st = new TextBlock(card, U(label), small.Underlined(), wxColour(20, 80, 190), wrap);
         st->SetCursor(wxCursor(wxCURSOR_HAND));
         st->SetToolTip(tooltip);
         st->Bind(wxEVT_LEFT_UP, [open = std::move(open)](wxMouseEvent&) { open(); });
         return st;
     };
-    row(pad)->Add(text(_("Model").utf8_string(), small.Bold(), kMuted, false), 0);
+    put(row(pad), text(_("Model").utf8_string(), small.Bold(), kMuted, false), 0);
     row(2)->Add(link(c.model_text, _("Show the model card: intended use, training data, performance, limitations"),
                      [this, id] { show_model_card(id); }),
                 0, wxLEFT, pad);
 
     // Evidence.
     if (!c.evidence.empty()) {
-        row(pad)->Add(text(_("Evidence").utf8_string(), small.Bold(), kMuted, false), 0);
+        put(row(pad), text(_("Evidence").utf8_string(), small.Bold(), kMuted, false), 0);
         for (const auto& e : c.evidence) {
             std::string line;
             switch (e.type) {
@@ -371,7 +381,7 @@ wxWindow* SuggestionsPanel::make_card_window(const decision::Suggestion& s, int 
                 case Evidence::Type::mask: line = "Outline on the image (label mask)"; break;
                 default: line = e.text;
             }
-            row(2)->Add(text("\u2022 " + line, small), 0, wxLEFT, pad);
+            put(row(2), text("\u2022 " + line, small), 0, wxLEFT, pad);
             if (e.type == Evidence::Type::reference && !e.url.empty()) {
                 const std::string url = e.url;
                 row(0)->Add(link(short_url(url), U(url), [url] { wxLaunchDefaultBrowser(U(url)); }), 0, wxLEFT, pad * 2);
@@ -407,13 +417,12 @@ wxWindow* SuggestionsPanel::make_card_window(const decision::Suggestion& s, int 
         modify->Bind(wxEVT_BUTTON, [this, id](wxCommandEvent&) { decide(id, decision::ReviewStatus::modified); });
         reject->Bind(wxEVT_BUTTON, [this, id](wxCommandEvent&) { decide(id, decision::ReviewStatus::rejected); });
         if (!c.why_cannot_decide.empty()) {
-            auto* why = text(c.why_cannot_decide, small.Italic(), kMuted);
-            row(2)->Add(why, 0);
+            put(row(2), text(c.why_cannot_decide, small.Italic(), kMuted), 0);
         }
     } else {
-        row(pad)->Add(text(c.decision_text, normal.Bold(), decision_colour(s.status)), 0);
+        put(row(pad), text(c.decision_text, normal.Bold(), decision_colour(s.status)), 0);
         for (const auto* line : {&c.reason_text, &c.held_instead, &c.note})
-            if (!line->empty()) row(2)->Add(text(*line, small), 0);
+            if (!line->empty()) put(row(2), text(*line, small), 0);
     }
 
     // The stripe on the left, padding all round.
@@ -537,6 +546,7 @@ void SuggestionsPanel::load_masks(std::int64_t suggestion, const std::vector<std
         }
         std::weak_ptr<int> alive = alive_;
         mask_loaders_.emplace_back([this, alive, suggestion, file, path = *path] {
+            viewer::lower_thread_priority();
             std::shared_ptr<const viewer::Volume> mask;
             std::string error;
             try {

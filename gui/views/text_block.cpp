@@ -44,38 +44,49 @@ void wrap_paragraph(wxDC& dc, const wxString& paragraph, int width, std::vector<
 
 }  // namespace
 
-TextBlock::TextBlock(wxWindow* parent, const wxString& text, const wxFont& font, const wxColour& colour, int wrap_width)
-    : wxWindow(parent, wxID_ANY, wxDefaultPosition, wxDefaultSize, wxBORDER_NONE) {
-    SetFont(font);
-    if (colour.IsOk()) SetForegroundColour(colour);
-    SetBackgroundStyle(wxBG_STYLE_PAINT);
+TextLayout layout_text(const wxString& text, const wxFont& font, const wxColour& colour, int wrap_width) {
+    TextLayout layout;
+    layout.font = font;
+    layout.colour = colour;
     wxBitmap scratch(1, 1);
     wxMemoryDC dc(scratch);
     dc.SetFont(font);
     wxStringTokenizer paragraphs(text, "\n", wxTOKEN_RET_EMPTY_ALL);
-    while (paragraphs.HasMoreTokens()) wrap_paragraph(dc, paragraphs.GetNextToken(), wrap_width, lines_);
-    if (lines_.empty()) lines_.push_back("");
-    line_height_ = dc.GetCharHeight();
+    while (paragraphs.HasMoreTokens()) wrap_paragraph(dc, paragraphs.GetNextToken(), wrap_width, layout.lines);
+    if (layout.lines.empty()) layout.lines.push_back("");
+    layout.line_height = dc.GetCharHeight();
     int widest = 0;
-    for (const auto& line : lines_) widest = std::max(widest, dc.GetTextExtent(line).x);
-    size_ = wxSize(widest + 1, line_height_ * static_cast<int>(lines_.size()));
-    SetInitialSize(size_);
+    for (const auto& line : layout.lines) widest = std::max(widest, dc.GetTextExtent(line).x);
+    layout.size = wxSize(widest + 1, layout.line_height * static_cast<int>(layout.lines.size()));
+    return layout;
+}
+
+void draw_text(wxDC& dc, const TextLayout& layout, const wxPoint& top_left) {
+    dc.SetFont(layout.font);
+    dc.SetTextForeground(layout.colour.IsOk() ? layout.colour : *wxBLACK);
+    int y = top_left.y;
+    for (const auto& line : layout.lines) {
+        dc.DrawText(line, top_left.x, y);
+        y += layout.line_height;
+    }
+}
+
+TextBlock::TextBlock(wxWindow* parent, const wxString& text, const wxFont& font, const wxColour& colour, int wrap_width)
+    : wxWindow(parent, wxID_ANY, wxDefaultPosition, wxDefaultSize, wxBORDER_NONE),
+      layout_(layout_text(text, font, colour, wrap_width)) {
+    SetFont(font);
+    SetBackgroundStyle(wxBG_STYLE_PAINT);
+    SetInitialSize(layout_.size);
     Bind(wxEVT_PAINT, &TextBlock::on_paint, this);
 }
 
-wxSize TextBlock::DoGetBestClientSize() const { return size_; }
+wxSize TextBlock::DoGetBestClientSize() const { return layout_.size; }
 
 void TextBlock::on_paint(wxPaintEvent&) {
     wxAutoBufferedPaintDC dc(this);
     dc.SetBackground(wxBrush(GetParent()->GetBackgroundColour()));
     dc.Clear();
-    dc.SetFont(GetFont());
-    dc.SetTextForeground(GetForegroundColour());
-    int y = 0;
-    for (const auto& line : lines_) {
-        dc.DrawText(line, 0, y);
-        y += line_height_;
-    }
+    draw_text(dc, layout_, wxPoint(0, 0));
 }
 
 }  // namespace consilium::gui

@@ -1,5 +1,7 @@
 #include "consilium/viewer/frame_renderer.h"
 
+#include "consilium/viewer/thread_priority.h"
+
 #include <vtkCamera.h>
 #include <vtkImageData.h>
 #include <vtkPointData.h>
@@ -92,6 +94,7 @@ void FrameRenderer::request(ViewKind kind, FrameRequest request) {
 }
 
 void FrameRenderer::Impl::run() {
+    lower_thread_priority();  // before the GL context: llvmpipe's own threads inherit it
     for (;;) {
         FrameRequest request;
         ViewKind kind{};
