@@ -69,7 +69,7 @@ void ViewCanvas::request_frame() {
     r.azimuth = rotate_azimuth_;
     r.elevation = rotate_elevation_;
     // Software GL ray-casts on the CPU: a coarser copy keeps the 3D pane answering within a second.
-    r.voxel_budget_3d = std::size_t{1} << 20;
+    r.voxel_budget_3d = std::size_t{1} << 22;
     if (kind_ == ViewKind::volume3d) last_3d_key_ = key_of_3d();
     request_(kind_, std::move(r));
 }
