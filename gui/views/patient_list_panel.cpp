@@ -19,7 +19,7 @@ PatientListPanel::PatientListPanel(wxWindow* parent, Workstation& workstation, s
     sort_->Append(_("Sort: open suggestions"));
     sort_->SetSelection(0);
     list_ = new wxListView(this, wxID_ANY, wxDefaultPosition, wxDefaultSize, wxLC_REPORT | wxLC_SINGLE_SEL);
-    list_->AppendColumn(_("Patient"), wxLIST_FORMAT_LEFT, 170);
+    list_->AppendColumn(_("Patient"), wxLIST_FORMAT_LEFT, 150);
     list_->AppendColumn(_("Born"), wxLIST_FORMAT_LEFT, 88);
     list_->AppendColumn(_("NEWS2"), wxLIST_FORMAT_LEFT, 80);
     list_->AppendColumn(_("Open AI"), wxLIST_FORMAT_RIGHT, 60);
@@ -46,6 +46,8 @@ PatientListPanel::PatientListPanel(wxWindow* parent, Workstation& workstation, s
         if (i < rows.size()) open_(rows[i].id);
     });
     workstation_.patients_changed.connect([this] { fill(); });
+    // The open patient is the highlighted row, however it was opened (worklist, timeline, --patient, PACS).
+    workstation_.patient_changed.connect([this] { select_open_patient(); });
     fill();
 }
 
@@ -67,6 +69,20 @@ void PatientListPanel::fill() {
         if (r.id == open_id) list_->Select(item);
     }
     list_->Thaw();
+}
+
+void PatientListPanel::select_open_patient() {
+    const auto& rows = workstation_.patients().visible();
+    const auto open_id = workstation_.patient() ? workstation_.patient()->id : 0;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        const long item = static_cast<long>(i);
+        if (rows[i].id == open_id) {
+            list_->Select(item);
+            list_->EnsureVisible(item);
+        } else if (list_->IsSelected(item)) {
+            list_->Select(item, false);
+        }
+    }
 }
 
 }  // namespace consilium::gui

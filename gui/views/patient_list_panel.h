@@ -17,6 +17,7 @@ public:
 
 private:
     void fill();
+    void select_open_patient();
     Workstation& workstation_;
     std::function<void(std::int64_t)> open_;
     wxSearchCtrl* search_ = nullptr;
