@@ -3,6 +3,7 @@
 namespace consilium::gui {
 
 void StallMeter::tick(Clock::time_point now) {
+    if (paused_) return;
     if (last_) {
         const auto gap = std::chrono::duration_cast<std::chrono::milliseconds>(now - *last_);
         const auto stall = gap - period_;

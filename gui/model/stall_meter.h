@@ -13,7 +13,15 @@ public:
     explicit StallMeter(std::chrono::milliseconds period) : period_(period) {}
     void tick(Clock::time_point now = Clock::now());
     // Ignore the gap after a pause the user cannot see (start-up, modal log-in dialog).
-    void restart() { last_.reset(); }
+    void restart() {
+        last_.reset();
+        paused_ = false;
+    }
+    // Stop counting until restart(): the main window being built and first shown is start-up time.
+    void pause() {
+        last_.reset();
+        paused_ = true;
+    }
     std::chrono::milliseconds longest_stall() const { return longest_; }
     int stalls_over(std::chrono::milliseconds limit) const { return limit.count() <= 50 ? over50_ : over100_; }
     std::string report() const;
@@ -21,6 +29,7 @@ public:
 private:
     std::chrono::milliseconds period_;
     std::optional<Clock::time_point> last_;
+    bool paused_ = false;
     std::chrono::milliseconds longest_{0};
     int over50_ = 0, over100_ = 0;
 };

@@ -47,6 +47,7 @@ private:
     std::filesystem::path widget_map_file_;
     std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
     long long login_ready_ms_ = -1;
+    bool startup_reported_ = false;
 };
 
 void WorkstationApp::set_language(const std::optional<std::string>& language) {
@@ -134,6 +135,7 @@ bool WorkstationApp::log_in(const wxString& locked_user) {
     const int answer = dialog.ShowModal();
     if (answer != wxID_OK) return false;
     const auto logged_in = std::chrono::steady_clock::now();
+    if (stalls_) stalls_->pause();
     workstation_->finish_login();
 
     const auto prefs = load_preferences(preferences_file(workstation_->folder(), workstation_->session().user.name));
@@ -161,15 +163,27 @@ bool WorkstationApp::log_in(const wxString& locked_user) {
     });
     if (options_.patient) frame_->open_patient_text(*options_.patient, options_.series.value_or(""));
     if (stalls_) {
-        const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started_);
-        const auto after_login =
-            std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - logged_in);
-        std::cerr << "startup: log-in dialog ready " << login_ready_ms_ << " ms after launch; main window shown "
-                  << after_login.count() << " ms after log-in (" << ms.count() << " ms since launch, typing included)\n";
+        // Start-up ends when the main window has been painted and the event queue is empty: the
+        // reader can use it from then on. Until then (realising, mapping and first painting the
+        // window) the time counts as start-up, reported here, not as a stall.
+        auto painted = std::make_shared<bool>(false);
+        for (wxWindow* child : frame_->GetChildren())
+            child->Bind(wxEVT_PAINT, [painted](wxPaintEvent& e) {
+                *painted = true;
+                e.Skip();
+            });
+        Bind(wxEVT_IDLE, [this, painted, logged_in](wxIdleEvent& e) {
+            e.Skip();
+            if (!*painted || startup_reported_) return;
+            startup_reported_ = true;
+            const auto now = std::chrono::steady_clock::now();
+            const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now - started_);
+            const auto after_login = std::chrono::duration_cast<std::chrono::milliseconds>(now - logged_in);
+            std::cerr << "startup: log-in dialog ready " << login_ready_ms_ << " ms after launch; main window shown "
+                      << after_login.count() << " ms after log-in (" << ms.count() << " ms since launch, typing included)\n";
+            stalls_->restart();
+        });
     }
-    // Building the main window before it is first shown counts as start-up (reported just above),
-    // not as a stall of a window the reader could already use.
-    if (stalls_) stalls_->restart();
     return true;
 }
 

@@ -15,6 +15,7 @@
 
 #include "consilium/viewer/load.h"
 
+#include <wx/wupdlock.h>
 #include <wx/display.h>
 #include <wx/gauge.h>
 #include <wx/intl.h>
@@ -131,6 +132,8 @@ void MainFrame::build_menu() {
 void MainFrame::toggle_plugins() {
     auto& pane = aui_.GetPane("plugins");
     pane.Show(!pane.IsShown());
+    // One relayout and one repaint of the frame, not one per pane that moves.
+    wxWindowUpdateLocker frozen(this);
     aui_.Update();
 }
 

@@ -252,7 +252,7 @@ void SuggestionsPanel::add_cards(int generation) {
         auto* card = make_card_window(s, card_wrap_);
         cards_[s.id] = card;
         cards_sizer_->Add(card, 0, wxEXPAND | wxLEFT | wxRIGHT | wxBOTTOM, FromDIP(6));
-        if (std::chrono::steady_clock::now() - started > std::chrono::milliseconds(25)) break;
+        if (std::chrono::steady_clock::now() - started > std::chrono::milliseconds(10)) break;
     }
     Layout();
     FitInside();

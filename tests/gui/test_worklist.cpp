@@ -156,3 +156,19 @@ BOOST_AUTO_TEST_CASE(stall_meter_reports_the_longest_late_tick) {
     m.tick(t0 + milliseconds(5000));  // after a pause that is not a stall
     BOOST_TEST(m.longest_stall().count() == 75);
 }
+
+BOOST_AUTO_TEST_CASE(stall_meter_counts_nothing_while_paused) {
+    using namespace std::chrono;
+    StallMeter m(milliseconds(10));
+    const auto t0 = StallMeter::Clock::time_point{};
+    m.tick(t0);
+    m.pause();  // the main window being built: start-up, not a stall
+    m.tick(t0 + milliseconds(400));
+    m.tick(t0 + milliseconds(900));
+    BOOST_TEST(m.longest_stall().count() == 0);
+    m.restart();
+    m.tick(t0 + milliseconds(1000));
+    m.tick(t0 + milliseconds(1070));  // 60 ms late: counted again
+    BOOST_TEST(m.longest_stall().count() == 60);
+    BOOST_TEST(m.stalls_over(milliseconds(50)) == 1);
+}

@@ -10,7 +10,7 @@ void lower_thread_priority() {
     // On Linux a thread's nice value is its own (PRIO_PROCESS with a thread id). Failure changes nothing.
     const auto tid = static_cast<id_t>(::syscall(SYS_gettid));
     const int current = ::getpriority(PRIO_PROCESS, tid);
-    if (current < 5) ::setpriority(PRIO_PROCESS, tid, 5);
+    if (current < 10) ::setpriority(PRIO_PROCESS, tid, 10);
 }
 
 }  // namespace consilium::viewer

@@ -1,5 +1,6 @@
 #include "consilium/viewer/scene.h"
 
+#include "locked_text_actor.h"
 #include "vtk_bridge.h"
 
 #include <vtkActor.h>
@@ -72,7 +73,7 @@ void place(vtkImageReslice* r, const Volume& v, const SlicePlane& p, double back
 }
 
 vtkSmartPointer<vtkTextActor> text(double x, double y, int justify_h, int justify_v, int size) {
-    auto t = vtkSmartPointer<vtkTextActor>::New();
+    auto t = vtkSmartPointer<vtkTextActor>(vtkSmartPointer<LockedTextActor>::New());
     t->GetPositionCoordinate()->SetCoordinateSystemToNormalizedViewport();
     t->SetPosition(x, y);
     auto* p = t->GetTextProperty();
@@ -288,7 +289,7 @@ void View::Impl::draw_lines(const ViewState& s) {
             segment(b[0] - tick, b[1] - tick, b[0] + tick, b[1] + tick, r.colour);
         }
         if (!r.label.empty()) {
-            auto t = vtkSmartPointer<vtkTextActor>::New();
+            auto t = vtkSmartPointer<vtkTextActor>(vtkSmartPointer<LockedTextActor>::New());
             t->SetInput(r.label.c_str());
             t->GetPositionCoordinate()->SetCoordinateSystemToWorld();
             t->SetPosition(std::max(a[0], b[0]) + 2 * plane.pixel_mm, std::max(a[1], b[1]));
