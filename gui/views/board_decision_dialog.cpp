@@ -1,5 +1,7 @@
 #include "views/board_decision_dialog.h"
 
+#include "views/dialog_buttons.h"
+
 #include <wx/button.h>
 #include <wx/intl.h>
 #include <wx/sizer.h>
@@ -36,28 +38,13 @@ BoardDecisionDialog::BoardDecisionDialog(wxWindow* parent, const wxString& meeti
     note->SetForegroundColour(wxColour(90, 90, 90));
     top->Add(note, 0, wxLEFT | wxRIGHT | wxTOP, 12);
 
-    auto* buttons = new wxStdDialogButtonSizer();
-    auto* ok = new wxButton(this, wxID_OK, _("Record"));
-    buttons->AddButton(ok);
-    buttons->AddButton(new wxButton(this, wxID_CANCEL, _("Cancel")));
-    buttons->Realize();
-    top->Add(buttons, 0, wxALL | wxALIGN_RIGHT, 12);
-    SetSizerAndFit(top);
-    CentreOnParent();
+    auto* ok = add_ok_cancel(this, top, _("Record"));
     ok->Bind(wxEVT_BUTTON, &BoardDecisionDialog::on_record, this);
     text_->SetFocus();
 }
 
 void BoardDecisionDialog::on_record(wxCommandEvent&) {
-    const std::string problem = attempt_(text_->GetValue().utf8_string(), attendees_->GetValue().utf8_string());
-    if (problem.empty()) {
-        EndModal(wxID_OK);
-        return;
-    }
-    message_->SetLabel(wxString::FromUTF8(problem));
-    message_->Wrap(640);
-    Layout();
-    Fit();
+    close_or_explain(this, message_, attempt_(text_->GetValue().utf8_string(), attendees_->GetValue().utf8_string()), 640);
 }
 
 }  // namespace consilium::gui

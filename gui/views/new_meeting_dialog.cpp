@@ -1,5 +1,7 @@
 #include "views/new_meeting_dialog.h"
 
+#include "views/dialog_buttons.h"
+
 #include <wx/button.h>
 #include <wx/intl.h>
 #include <wx/sizer.h>
@@ -25,28 +27,13 @@ NewMeetingDialog::NewMeetingDialog(wxWindow* parent, const wxString& today,
     message_ = new wxStaticText(this, wxID_ANY, "");
     message_->SetForegroundColour(wxColour(170, 20, 20));
     top->Add(message_, 0, wxLEFT | wxRIGHT | wxEXPAND, 12);
-    auto* buttons = new wxStdDialogButtonSizer();
-    auto* ok = new wxButton(this, wxID_OK, _("Create"));
-    ok->SetDefault();
-    buttons->AddButton(ok);
-    buttons->AddButton(new wxButton(this, wxID_CANCEL, _("Cancel")));
-    buttons->Realize();
-    top->Add(buttons, 0, wxALL | wxALIGN_RIGHT, 12);
-    SetSizerAndFit(top);
-    CentreOnParent();
+    auto* ok = add_ok_cancel(this, top, _("Create"));
     ok->Bind(wxEVT_BUTTON, &NewMeetingDialog::on_create, this);
     name_->SetFocus();
 }
 
 void NewMeetingDialog::on_create(wxCommandEvent&) {
-    const std::string problem = attempt_(name_->GetValue().utf8_string(), date_->GetValue().utf8_string());
-    if (problem.empty()) {
-        EndModal(wxID_OK);
-        return;
-    }
-    message_->SetLabel(wxString::FromUTF8(problem));
-    message_->Wrap(420);
-    Fit();
+    close_or_explain(this, message_, attempt_(name_->GetValue().utf8_string(), date_->GetValue().utf8_string()), 420);
 }
 
 }  // namespace consilium::gui

@@ -198,4 +198,16 @@ std::optional<Widget> wait_widget(const std::filesystem::path& map, const std::s
 
 void click(const Widget& w) { click(w.cx(), w.cy(), 1); }
 
+std::filesystem::path artifacts() {
+    const char* bin = std::getenv("CONSILIUM_BIN");
+    return std::filesystem::path(bin ? bin : ".").parent_path() / "test-artifacts" / "gui";
+}
+
+std::string read_all(const std::filesystem::path& file) {
+    std::ifstream in(file);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
 }  // namespace consilium::test::gui

@@ -49,6 +49,9 @@ void key(const std::string& keys);
 void click(int x, int y, int button = 1);
 void drag(int x0, int y0, int x1, int y1, int button);
 void settle(int milliseconds);
+// Where GUI tests leave their screenshots and logs: <build>/test-artifacts/gui.
+std::filesystem::path artifacts();
+std::string read_all(const std::filesystem::path& file);
 // Captures the whole screen; saves a PNG copy as `artifact` and returns the pixels.
 Screen screenshot(const std::filesystem::path& artifact);
 

@@ -25,18 +25,6 @@ using namespace consilium::test::gui;
 
 namespace {
 
-fs::path artifacts() {
-    const char* bin = std::getenv("CONSILIUM_BIN");
-    return fs::path(bin ? bin : ".").parent_path() / "test-artifacts" / "gui";
-}
-
-std::string read_all(const fs::path& p) {
-    std::ifstream in(p);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
 std::string cli() { return std::string(std::getenv("CONSILIUM_BIN")) + "/consilium-cli"; }
 
 // The axial quadrant of the viewer in the default layout on a 1600x1000 screen.

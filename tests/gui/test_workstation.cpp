@@ -20,18 +20,6 @@ using namespace consilium::test::gui;
 
 namespace {
 
-fs::path artifacts() {
-    const char* bin = std::getenv("CONSILIUM_BIN");
-    return fs::path(bin ? bin : ".").parent_path() / "test-artifacts" / "gui";
-}
-
-std::string read_all(const fs::path& p) {
-    std::ifstream in(p);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
 // The viewer's quadrants in the default layout on a 1600x1000 screen (worklist left, AI
 // suggestions right, timeline below): generous margins keep them inside each pane.
 struct Pane {

@@ -1,0 +1,19 @@
+#pragma once
+// What the workstation's small record-something dialogs share: the OK/Cancel row, and closing
+// only when the attempt succeeded, else saying why in the dialog itself.
+#include <wx/dialog.h>
+#include <wx/sizer.h>
+#include <wx/stattext.h>
+
+#include <string>
+
+class wxButton;
+
+namespace consilium::gui {
+
+// Adds OK (labelled `ok_label`, the default button) and Cancel at the bottom right; returns OK.
+wxButton* add_ok_cancel(wxDialog* dialog, wxSizer* top, const wxString& ok_label);
+// Ends the dialog with OK when `problem` is empty; otherwise shows it in `message`, wrapped.
+void close_or_explain(wxDialog* dialog, wxStaticText* message, const std::string& problem, int wrap_width);
+
+}  // namespace consilium::gui
