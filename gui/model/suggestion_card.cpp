@@ -10,6 +10,11 @@
 #include <cstdio>
 #include <cstring>
 
+// Marks a string for the translators (scripts/update-translations); the view translates it.
+#ifndef N_
+#define N_(text) text
+#endif
+
 namespace consilium::gui {
 
 namespace {
@@ -56,12 +61,12 @@ std::string capitalised(std::string s) {
 
 std::string kind_label(decision::SuggestionKind kind) {
     switch (kind) {
-        case decision::SuggestionKind::finding: return "Finding";
-        case decision::SuggestionKind::diagnosis: return "Diagnosis";
-        case decision::SuggestionKind::treatment: return "Treatment";
-        case decision::SuggestionKind::risk: return "Risk score";
+        case decision::SuggestionKind::finding: return N_("Finding");
+        case decision::SuggestionKind::diagnosis: return N_("Diagnosis");
+        case decision::SuggestionKind::treatment: return N_("Treatment");
+        case decision::SuggestionKind::risk: return N_("Risk score");
     }
-    return "Suggestion";
+    return N_("Suggestion");
 }
 
 std::string coded(const decision::Coding& c) {
@@ -266,6 +271,9 @@ SuggestionCard make_card(const decision::Suggestion& s, decision::Role role, con
     c.id = s.id;
     c.proposed = s.status == decision::ReviewStatus::proposed;
     c.status = capitalised(std::string(decision::to_string(s.status)));
+    // The words for the status, listed for the translators (the card's view translates c.status).
+    static constexpr const char* kStatusWords[] = {N_("Proposed"), N_("Accepted"), N_("Modified"), N_("Rejected")};
+    (void)kStatusWords;
     c.kind = kind_label(s.kind);
     c.concept_display = s.coding.display.empty() ? s.coding.code : s.coding.display;
     c.concept_code = coded(s.coding);

@@ -318,9 +318,10 @@ wxWindow* SuggestionsPanel::make_card_window(const decision::Suggestion& s, int 
     // Head: AI-generated, kind, status.
     auto* head = row(0);
     head->Add(chip(card, _("AI-generated"), kAiColour, small), 0, wxALIGN_CENTER_VERTICAL);
-    put(head, text(c.kind, normal.Bold(), wxNullColour, false), 0, wxALIGN_CENTER_VERTICAL | wxLEFT, pad);
+    put(head, text(wxGetTranslation(U(c.kind)).utf8_string(), normal.Bold(), wxNullColour, false), 0,
+        wxALIGN_CENTER_VERTICAL | wxLEFT, pad);
     head->AddStretchSpacer();
-    put(head, text(c.status, small.Bold(), c.proposed ? kAiColour : decision_colour(s.status), false), 0,
+    put(head, text(wxGetTranslation(U(c.status)).utf8_string(), small.Bold(), c.proposed ? kAiColour : decision_colour(s.status), false), 0,
               wxALIGN_CENTER_VERTICAL);
 
     // The coded concept.
