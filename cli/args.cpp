@@ -55,4 +55,16 @@ Args parse_args(const std::vector<std::string>& words, const std::set<std::strin
     return out;
 }
 
+std::int64_t suggestion_id(const std::string& word) {
+    std::size_t used = 0;
+    long long id = 0;
+    try {
+        id = std::stoll(word, &used);
+    } catch (const std::exception&) {
+        used = 0;
+    }
+    if (used != word.size() || id <= 0) throw UsageError("'" + word + "' is not a suggestion id (a positive number)");
+    return id;
+}
+
 }  // namespace consilium::cli

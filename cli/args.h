@@ -1,5 +1,6 @@
 #pragma once
 // Command-line parsing for one command: positional words, options that take a value, and flags.
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <set>
@@ -29,5 +30,8 @@ struct Args {
 // starting with "--" is a UsageError naming it.
 Args parse_args(const std::vector<std::string>& words, const std::set<std::string>& value_options,
                 const std::set<std::string>& flag_options = {});
+
+// A suggestion named on the command line: a positive number, else a UsageError naming the word.
+std::int64_t suggestion_id(const std::string& word);
 
 }  // namespace consilium::cli

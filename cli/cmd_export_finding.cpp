@@ -32,18 +32,6 @@ namespace fs = std::filesystem;
 using namespace consilium::decision;
 using nlohmann::json;
 
-std::int64_t suggestion_id(const std::string& word) {
-    std::size_t used = 0;
-    long long id = 0;
-    try {
-        id = std::stoll(word, &used);
-    } catch (const std::exception&) {
-        used = 0;
-    }
-    if (used != word.size() || id <= 0) throw UsageError("'" + word + "' is not a suggestion id (a positive number)");
-    return id;
-}
-
 // The plugin's name from its manifest, when it is still on the search path; else its id.
 std::string algorithm_name(const Context& ctx, const fs::path& workspace, const std::string& plugin_id) {
     for (const auto& p : plugins::discover_plugins(plugins::SearchPath::standard(workspace, ctx.executable)))

@@ -16,18 +16,6 @@ namespace {
 
 using namespace consilium::decision;
 
-std::int64_t suggestion_id(const std::string& word) {
-    std::size_t used = 0;
-    long long id = 0;
-    try {
-        id = std::stoll(word, &used);
-    } catch (const std::exception&) {
-        used = 0;
-    }
-    if (used != word.size() || id <= 0) throw UsageError("'" + word + "' is not a suggestion id (a positive number)");
-    return id;
-}
-
 // SYSTEM|CODE|DISPLAY; the display may itself contain '|', system and code may not.
 Coding parse_concept(const std::string& text) {
     auto first = text.find('|');
