@@ -135,11 +135,14 @@ bool WorkstationApp::log_in(const wxString& locked_user) {
     const int answer = dialog.ShowModal();
     if (answer != wxID_OK) return false;
     const auto logged_in = std::chrono::steady_clock::now();
-    if (stalls_) stalls_->pause();
+    if (stalls_) stalls_->pause();  // until the main window is usable (see below)
     workstation_->finish_login();
 
     const auto prefs = load_preferences(preferences_file(workstation_->folder(), workstation_->session().user.name));
-    if (frame_) return true;  // unlocked: the same window carries on
+    if (frame_) {  // unlocked: the same window carries on, and so does the stall count
+        if (stalls_) stalls_->restart();
+        return true;
+    }
     if (!options_.language && prefs.language) set_language(prefs.language);
     frame_ = new MainFrame(*workstation_, [this] { lock(); });
     // AUI asks the frame for its text colour on every caption it paints; without an own colour GTK
