@@ -9,7 +9,7 @@ namespace consilium::decision {
 namespace {
 
 // Never edit a migration once released: add a new one.
-constexpr std::array<const char*, 7> kMigrations = {
+constexpr std::array<const char*, 8> kMigrations = {
     // 1: patients, the timeline, users and the audit trail.
     R"SQL(
 CREATE TABLE patient (
@@ -262,6 +262,19 @@ CREATE TABLE pacs_node (
   added_by     TEXT NOT NULL,
   added_at     TEXT NOT NULL
 );
+)SQL",
+
+    // 8: why a run failed in the plugin's own words (its exit code or signal, the end of its stderr),
+    // and runs a clinician made outside the model's intended population, with every suggestion of
+    // such a run marked so that no card or list can show it as an ordinary one.
+    R"SQL(
+ALTER TABLE plugin_run ADD COLUMN exit_code INTEGER;      -- the program's exit status, when it exited
+ALTER TABLE plugin_run ADD COLUMN exit_signal INTEGER;    -- the signal that ended it, when one did
+ALTER TABLE plugin_run ADD COLUMN stderr_tail TEXT;       -- its last stderr lines (at most 20 lines, 4 KB)
+ALTER TABLE plugin_run ADD COLUMN outside_intended_use INTEGER NOT NULL DEFAULT 0
+  CHECK (outside_intended_use IN (0, 1));
+ALTER TABLE suggestion ADD COLUMN outside_intended_use INTEGER NOT NULL DEFAULT 0
+  CHECK (outside_intended_use IN (0, 1));
 )SQL",
 };
 
