@@ -25,7 +25,9 @@ bool allowed(Role role, Permission p) {
         case Permission::import_data:
         case Permission::run_plugins: return true;  // every role; clinicians' core work, others' testing
         case Permission::review_suggestions:
-        case Permission::hold_meetings: return clinician;
+        case Permission::hold_meetings:
+        // Applying a model outside its population is a clinical decision about one patient.
+        case Permission::run_outside_intended_use: return clinician;
         // Clinicians send what they reviewed; admins may resend after a PACS outage. Developers
         // test models and never send patient data out.
         case Permission::export_findings: return clinician || role == Role::admin;
@@ -49,6 +51,7 @@ std::string_view describe(Permission p) {
         case Permission::manage_pacs: return "configure PACS nodes";
         case Permission::hold_meetings: return "hold MDT meetings (add cases, record board decisions)";
         case Permission::export_findings: return "export reviewed findings (DICOM SR/SEG)";
+        case Permission::run_outside_intended_use: return "run a model outside its intended use";
     }
     return "do this";
 }

@@ -57,6 +57,8 @@ public:
     void finish_run(std::int64_t run_id, RunStatus status, const std::optional<std::string>& reason,
                     std::int64_t duration_ms, const std::optional<std::string>& outputs_hash) override;
     std::optional<PluginRun> find_run(std::int64_t run_id) override;
+    void record_process_end(std::int64_t run_id, const PluginProcessEnd& end) override;
+    std::optional<PluginRun> latest_run(std::string_view plugin_id, std::int64_t patient_id) override;
     std::int64_t add_suggestion(const Suggestion& suggestion) override;
     std::vector<Suggestion> list_for_patient(std::int64_t patient_id, std::optional<ReviewStatus> status) override;
     std::optional<Suggestion> find(std::int64_t id) override;

@@ -10,14 +10,14 @@ namespace {
 
 constexpr const char* kRunColumns =
     "SELECT id, plugin_id, plugin_version, model_version, patient_id, series_uid, user_name, started_at, duration_ms, "
-    "status, reason, inputs_hash, outputs_hash FROM plugin_run ";
+    "status, reason, inputs_hash, outputs_hash, exit_code, exit_signal, stderr_tail, outside_intended_use FROM plugin_run ";
 
 // A suggestion with its review (if any): the review's columns are NULL while it is proposed.
 constexpr const char* kSuggestionColumns =
     "SELECT s.id, s.run_id, s.patient_id, s.kind, s.code_system, s.code, s.display, s.confidence, s.score, s.band, "
     "s.complete, s.summary, s.rationale, s.evidence_json, s.plugin_id, s.plugin_version, s.model_version, "
     "s.inputs_hash, s.created_at, r.decision, r.user_name, r.decided_at, r.reason_code, r.reason_text, "
-    "r.concept_system, r.concept_code, r.concept_display, r.note "
+    "r.concept_system, r.concept_code, r.concept_display, r.note, s.outside_intended_use "
     "FROM suggestion s LEFT JOIN review r ON r.suggestion_id = s.id ";
 
 PluginRun run_row(const Statement& s) {
@@ -35,6 +35,10 @@ PluginRun run_row(const Statement& s) {
     r.reason = s.optional_text(10);
     r.inputs_hash = s.optional_text(11);
     r.outputs_hash = s.optional_text(12);
+    if (auto code = s.optional_int64(13)) r.exit_code = static_cast<int>(*code);
+    if (auto sig = s.optional_int64(14)) r.exit_signal = static_cast<int>(*sig);
+    r.stderr_tail = s.optional_text(15);
+    r.outside_intended_use = s.int64(16) != 0;
     return r;
 }
 
@@ -57,6 +61,7 @@ Suggestion suggestion_row(const Statement& s) {
     g.model_version = s.optional_text(16);
     g.inputs_hash = s.optional_text(17);
     g.created_at = s.text(18);
+    g.outside_intended_use = s.int64(28) != 0;
     if (!s.is_null(19)) {
         g.status = review_status_from_string(s.text_view(19)).value_or(ReviewStatus::proposed);
         g.reviewed_by = s.optional_text(20);
@@ -80,12 +85,12 @@ std::optional<std::string> non_empty(const std::string& text) {
 std::int64_t Suggestions::start_run(const PluginRun& r) {
     db_.statement(
            "INSERT INTO plugin_run(plugin_id, plugin_version, model_version, patient_id, series_uid, user_name, "
-           "started_at, duration_ms, status, reason, inputs_hash, outputs_hash) "
-           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)")
+           "started_at, duration_ms, status, reason, inputs_hash, outputs_hash, outside_intended_use) "
+           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)")
         .bind(1, r.plugin_id).bind(2, r.plugin_version).bind(3, r.model_version).bind(4, r.patient_id)
         .bind(5, r.series_uid).bind(6, r.user_name).bind(7, r.started_at.empty() ? utc_now() : r.started_at)
         .bind(8, r.duration_ms).bind(9, to_string(r.status)).bind(10, r.reason).bind(11, r.inputs_hash)
-        .bind(12, r.outputs_hash)
+        .bind(12, r.outputs_hash).bind(13, r.outside_intended_use ? 1 : 0)
         .run();
     return db_.last_insert_rowid();
 }
@@ -107,6 +112,23 @@ std::optional<PluginRun> Suggestions::find_run(std::int64_t run_id) {
     return out;
 }
 
+void Suggestions::record_process_end(std::int64_t run_id, const PluginProcessEnd& end) {
+    db_.statement("UPDATE plugin_run SET exit_code = ?2, exit_signal = ?3, stderr_tail = ?4 WHERE id = ?1")
+        .bind(1, run_id).bind(2, end.exit_code).bind(3, end.exit_signal).bind(4, non_empty(end.stderr_tail))
+        .run();
+    if (db_.changes() == 0) throw NotFound("plugin run " + std::to_string(run_id));
+}
+
+std::optional<PluginRun> Suggestions::latest_run(std::string_view plugin_id, std::int64_t patient_id) {
+    // By id: the order of starting (start times can tie within a millisecond).
+    static const std::string sql = std::string(kRunColumns) + "WHERE plugin_id = ?1 AND patient_id = ?2 ORDER BY id DESC LIMIT 1";
+    auto& s = db_.statement(sql.c_str()).bind(1, plugin_id).bind(2, patient_id);
+    std::optional<PluginRun> out;
+    if (s.step()) out = run_row(s);
+    s.reset();
+    return out;
+}
+
 std::int64_t Suggestions::add_suggestion(const Suggestion& g) {
     // The run is the provenance: a suggestion outside a recorded run could not be traced to a model.
     auto run = find_run(g.run_id);
@@ -119,13 +141,14 @@ std::int64_t Suggestions::add_suggestion(const Suggestion& g) {
     db_.statement(
            "INSERT INTO suggestion(run_id, patient_id, kind, code_system, code, display, confidence, score, band, "
            "complete, summary, rationale, evidence_json, plugin_id, plugin_version, model_version, inputs_hash, "
-           "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)")
+           "created_at, outside_intended_use) "
+           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)")
         .bind(1, run->id).bind(2, patient).bind(3, to_string(g.kind)).bind(4, non_empty(g.coding.system))
         .bind(5, non_empty(g.coding.code)).bind(6, non_empty(g.coding.display)).bind(7, g.confidence).bind(8, g.score)
         .bind(9, g.band).bind(10, g.complete ? 1 : 0).bind(11, g.summary).bind(12, g.rationale)
         .bind(13, g.evidence_json.empty() ? std::string("[]") : g.evidence_json).bind(14, run->plugin_id)
         .bind(15, run->plugin_version).bind(16, run->model_version).bind(17, run->inputs_hash)
-        .bind(18, g.created_at.empty() ? utc_now() : g.created_at)
+        .bind(18, g.created_at.empty() ? utc_now() : g.created_at).bind(19, run->outside_intended_use ? 1 : 0)
         .run();
     return db_.last_insert_rowid();
 }

@@ -120,6 +120,7 @@ Manifest parse_manifest(const std::filesystem::path& plugin_json) {
     m.model.performance = model.optional_string("performance");
     m.model.limitations = model.optional_string("limitations");
     m.model.references = model.string_list("references", false);
+    m.model.population = detail::read_population(model);
     return m;
 }
 

@@ -1,10 +1,12 @@
 #pragma once
 // Type-checked access to a manifest's JSON, each error naming the file and the key (private).
 #include "consilium/decision/errors.h"
+#include "consilium/plugins/manifest.h"
 
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -86,11 +88,19 @@ public:
     KeyReader nested(const std::string& key, bool required) const {
         return KeyReader(file_, object(key, required), prefix_ + key + ".");
     }
+    // A reader for one element of an array (its keys named "key[i].name" in messages).
+    KeyReader element(const std::string& key, std::size_t index, const json& item) const {
+        return KeyReader(file_, item, prefix_ + key + "[" + std::to_string(index) + "].");
+    }
+    bool has(const std::string& key) const { return find(key) != nullptr; }
 
 private:
     const std::filesystem::path& file_;
     const json& object_;
     std::string prefix_;
 };
+
+// model.population (population.cpp); nullopt when the model object does not state one.
+std::optional<Population> read_population(const KeyReader& model);
 
 }  // namespace consilium::plugins::detail

@@ -16,6 +16,7 @@ namespace fs = std::filesystem;
 
 constexpr std::size_t kSummaryMax = 140;
 constexpr std::size_t kRationaleMax = 4000;
+constexpr std::size_t kDeclinedMax = 1000;
 
 std::size_t utf8_length(const std::string& s) {
     std::size_t n = 0;
@@ -116,6 +117,7 @@ std::string validate_one(const json& s, const std::vector<std::string>& kinds, c
 
 json merge_output(const std::string& raw) {
     json all = json::array();
+    json declined = json::object();  // and then the suggestions
     std::size_t pos = 0;
     int texts = 0;
     while (pos < raw.size()) {
@@ -129,8 +131,13 @@ json merge_output(const std::string& raw) {
         if (!j.is_object() || !j.contains("suggestions") || !j["suggestions"].is_array())
             throw BadOutput("the output is not a JSON object with a \"suggestions\" array");
         for (auto& s : j["suggestions"]) all.push_back(std::move(s));
+        if (j.contains("declined")) {
+            if (declined.contains("declined")) throw BadOutput("the output declines the patient twice");
+            declined["declined"] = j["declined"];
+        }
     }
-    return json{{"suggestions", std::move(all)}};
+    declined["suggestions"] = std::move(all);
+    return declined;
 }
 
 std::string validate_output(const std::string& json_text, const std::vector<std::string>& allowed_kinds,
@@ -139,6 +146,13 @@ std::string validate_output(const std::string& json_text, const std::vector<std:
     if (j.is_discarded()) return "the output is not valid JSON";
     if (!j.is_object() || !j.contains("suggestions") || !j["suggestions"].is_array())
         return "the output is not a JSON object with a \"suggestions\" array";
+    if (j.contains("declined")) {
+        const auto& d = j["declined"];
+        if (!d.is_string() || d.get<std::string>().empty()) return "declined must be a non-empty string saying why";
+        if (utf8_length(d.get<std::string>()) > kDeclinedMax)
+            return "declined longer than " + std::to_string(kDeclinedMax) + " characters";
+        if (!j["suggestions"].empty()) return "the output declines the patient but holds suggestions";
+    }
     std::size_t i = 0;
     for (const auto& s : j["suggestions"]) {
         if (auto why = validate_one(s, allowed_kinds, volume); !why.empty())

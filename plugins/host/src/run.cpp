@@ -1,27 +1,21 @@
-// run_plugin: the out-of-process run of a plugin (native worker or command), its limits,
-// storage and audit. What a plugin may return is checked in output_validation.cpp. See run.h.
+// run_plugin: whether a run may go ahead (availability, state, intended use), the run itself
+// out of process (run_process.cpp), and what is kept of it: suggestions, the run's record with
+// how its process ended, the audit entry and the plugin's failure count. See run.h.
 #include "consilium/plugins/run.h"
 
 #include "mask_evidence.h"
-#include "output_validation.h"
-#include "worker_process.h"
+#include "run_inputs.h"
+#include "run_process.h"
 
 #include "consilium/decision/clinical_time.h"
 #include "consilium/decision/crypto.h"
 #include "consilium/decision/errors.h"
 #include "consilium/decision/plugin_state.h"
+#include "consilium/plugins/intended_use.h"
 
 #include <nlohmann/json.hpp>
 
-#include <unistd.h>
-
 #include <algorithm>
-#include <cmath>
-#include <stdexcept>
-#include <cstring>
-#include <fstream>
-#include <random>
-#include <sstream>
 
 namespace consilium::plugins {
 namespace {
@@ -31,81 +25,57 @@ using nlohmann::json;
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
-fs::path default_worker() {
+fs::path absolute_path(const fs::path& p) {
     std::error_code ec;
-    auto self = fs::read_symlink("/proc/self/exe", ec);
-    if (!ec) {
-        auto beside = self.parent_path() / "consilium-plugin-worker";
-        if (fs::exists(beside)) return beside;
-        auto libexec = self.parent_path().parent_path() / "lib" / "consilium" / "consilium-plugin-worker";
-        if (fs::exists(libexec)) return libexec;
-    }
-    return "consilium-plugin-worker";
+    auto a = fs::absolute(p, ec);
+    return ec ? p : a.lexically_normal();
 }
 
-std::string join(const std::array<double, 3>& v) {
-    std::ostringstream s;
-    s.precision(17);
-    s << v[0] << ',' << v[1] << ',' << v[2];
-    return s.str();
+// Why the run may not start at all ("" when it may), before intended use is looked at.
+std::string refusal_of(const DiscoveredPlugin& plugin, const Manifest* m, const PluginState& state,
+                       const std::optional<VolumeInput>& volume) {
+    if (!plugin.available || !m) return "plugin unavailable: " + (plugin.reason.empty() ? "no manifest" : plugin.reason);
+    if (state.quarantined) return "plugin quarantined: " + state.reason.value_or("failed too often in a row");
+    if (!state.enabled) return "plugin disabled" + (state.reason ? ": " + *state.reason : std::string());
+    if (m->kind == PluginKind::command && m->command.empty()) return "the manifest has an empty command";
+    if (m->inputs.volume && !volume) return "the plugin needs a volume (--series)";
+    if (m->inputs.volume && volume && !m->inputs.modalities.empty() &&
+        std::find(m->inputs.modalities.begin(), m->inputs.modalities.end(), volume->modality) == m->inputs.modalities.end()) {
+        std::string wanted;
+        for (const auto& x : m->inputs.modalities) wanted += (wanted.empty() ? "" : " or ") + x;
+        return "the plugin reads " + wanted + " series; this series is " +
+               (volume->modality.empty() ? std::string("of no modality") : volume->modality);
+    }
+    return "";
 }
 
-// input/volume.nrrd (LPS, raw little-endian voxels copied from the shared buffer) and
-// input/series.json for a command plugin.
-void write_volume_inputs(const VolumeInput& v, const fs::path& input_dir) {
-    if (v.fd < 0) throw std::runtime_error("the volume has no shared-memory descriptor");
-    std::ostringstream h;
-    h.precision(17);
-    h << "NRRD0004\n"
-      << "type: " << (v.float32 ? "float" : "short") << "\n"
-      << "dimension: 3\n"
-      << "space: left-posterior-superior\n"
-      << "sizes: " << v.dims[0] << ' ' << v.dims[1] << ' ' << v.dims[2] << "\n"
-      << "space directions:";
-    for (std::size_t axis = 0; axis < 3; ++axis) {
-        h << " (";
-        for (std::size_t r = 0; r < 3; ++r) h << (r ? "," : "") << v.direction[r * 3 + axis] * v.spacing_mm[axis];
-        h << ')';
+void store_suggestions(Store& store, const json& output, std::int64_t run_id, std::int64_t patient_id, RunResult& result) {
+    for (const auto& s : output["suggestions"]) {
+        Suggestion sg;
+        sg.run_id = run_id;
+        sg.patient_id = patient_id;
+        sg.kind = *suggestion_kind_from_string(s["kind"].get<std::string>());
+        if (s.contains("code")) {
+            sg.coding.system = s["code"].value("system", "");
+            sg.coding.code = s["code"].value("code", "");
+            sg.coding.display = s["code"].value("display", "");
+        }
+        if (s.contains("confidence") && s["confidence"].is_number()) sg.confidence = s["confidence"].get<double>();
+        if (s.contains("score") && s["score"].is_number()) sg.score = s["score"].get<double>();
+        if (s.contains("band") && s["band"].is_string()) sg.band = s["band"].get<std::string>();
+        if (s.contains("complete")) sg.complete = s["complete"].get<bool>();
+        sg.summary = s["summary"].get<std::string>();
+        sg.rationale = s.value("rationale", "");
+        sg.evidence_json = s.contains("evidence") ? s["evidence"].dump() : "[]";
+        result.suggestions.push_back(store.suggestions().add_suggestion(sg));
     }
-    h << "\nkinds: domain domain domain\n"
-      << "endian: little\n"
-      << "encoding: raw\n"
-      << "space origin: (" << v.origin_lps[0] << ',' << v.origin_lps[1] << ',' << v.origin_lps[2] << ")\n\n";
-    std::ofstream f(input_dir / "volume.nrrd", std::ios::binary);
-    f << h.str();
-    std::vector<char> buf(1 << 20);
-    std::size_t done = 0;
-    while (done < v.bytes) {
-        const auto want = std::min(buf.size(), v.bytes - done);
-        const ssize_t n = ::pread(v.fd, buf.data(), want, static_cast<off_t>(done));
-        if (n <= 0) throw std::runtime_error("cannot read the volume from shared memory");
-        f.write(buf.data(), n);
-        done += static_cast<std::size_t>(n);
-    }
-    if (!f) throw std::runtime_error("cannot write volume.nrrd");
-    json series = {{"modality", v.modality},
-                   {"series_uid", v.series_uid},
-                   {"pixel", v.float32 ? "float32" : "int16"},
-                   {"geometry",
-                    {{"dims", v.dims},
-                     {"spacing_mm", v.spacing_mm},
-                     {"origin_lps", v.origin_lps},
-                     {"direction", v.direction}}}};
-    std::ofstream(input_dir / "series.json", std::ios::binary) << series.dump(2);
 }
 
-fs::path fresh_work_dir() {
-    std::random_device rd;
-    for (int i = 0; i < 100; ++i) {
-        auto dir = fs::temp_directory_path() / ("consilium-run-" + std::to_string(rd()));
-        if (fs::create_directory(dir)) return dir;
-    }
-    throw StoreError("cannot create a work folder for the plugin run");
-}
+json nullable(const std::string& s) { return s.empty() ? json() : json(s); }
 
 }  // namespace
 
-std::string patient_context_bundle(Store& store, std::int64_t patient_id) {
+std::string patient_context_bundle(Store& store, std::int64_t patient_id, const std::string& outside_intended_use) {
     auto patient = store.patients().find(patient_id);
     if (!patient) throw NotFound("patient " + std::to_string(patient_id) + " not found");
     json entries = json::array();
@@ -125,25 +95,41 @@ std::string patient_context_bundle(Store& store, std::int64_t patient_id) {
         json r = json::parse(*e.resource_json, nullptr, false);
         if (r.is_object()) entries.push_back(json{{"resource", std::move(r)}});
     }
-    return json{{"resourceType", "Bundle"}, {"type", "collection"}, {"entry", std::move(entries)}}.dump();
+    json bundle = {{"resourceType", "Bundle"}, {"type", "collection"}};
+    if (!outside_intended_use.empty())
+        bundle["meta"] = {{"tag", json::array({{{"system", kRunTagSystem},
+                                                 {"code", kOutsideIntendedUseTag},
+                                                 {"display", outside_intended_use}}})}};
+    bundle["entry"] = std::move(entries);
+    return bundle.dump();
 }
 
-
-RunResult run_plugin(Store& store, const Session& session, const DiscoveredPlugin& plugin, std::int64_t patient_id,
-                     const std::optional<VolumeInput>& volume, const RunOptions& options) {
+RunResult run_plugin(Store& store, const Session& session, const DiscoveredPlugin& found, std::int64_t patient_id,
+                     const std::optional<VolumeInput>& volume, const RunOptions& given) {
     require(session, Permission::run_plugins);
-    const auto context = patient_context_bundle(store, patient_id);  // NotFound for an unknown patient
-    const auto series_uid = volume ? volume->series_uid : std::string();
-    const auto inputs_hash = sha256_hex(context + '\0' + series_uid);
+    if (given.outside_intended_use) require(session, Permission::run_outside_intended_use);
+    // Absolute paths only: a command plugin runs in its own folder, so a path relative to ours
+    // would name something else there.
+    DiscoveredPlugin plugin = found;
+    plugin.folder = absolute_path(plugin.folder);
+    RunOptions options = given;
+    if (!options.work_dir.empty()) options.work_dir = absolute_path(options.work_dir);
+    if (!options.evidence_dir.empty()) options.evidence_dir = absolute_path(options.evidence_dir);
+    if (!options.worker.empty()) options.worker = absolute_path(options.worker);
+
     const Manifest* m = plugin.manifest ? &*plugin.manifest : nullptr;
     auto state = store.plugin_states().find(plugin.id).value_or(default_plugin_state(plugin.id));
-
-    std::string refusal;
-    if (!plugin.available || !m) refusal = "plugin unavailable: " + (plugin.reason.empty() ? "no manifest" : plugin.reason);
-    else if (state.quarantined) refusal = "plugin quarantined: " + state.reason.value_or("failed too often in a row");
-    else if (!state.enabled) refusal = "plugin disabled" + (state.reason ? ": " + *state.reason : std::string());
-    else if (m->kind == PluginKind::command && m->command.empty()) refusal = "the manifest has an empty command";
-    else if (m->inputs.volume && !volume) refusal = "the plugin needs a volume (--series)";
+    std::string refusal = refusal_of(plugin, m, state, volume);
+    RunResult result;
+    if (refusal.empty() && m && m->model.population) {
+        const auto today = today_utc();
+        result.outside_intended_use = outside_intended_use(*m->model.population, patient_facts(store, patient_id, today), today);
+        if (!result.outside_intended_use.empty() && !options.outside_intended_use) refusal = result.outside_intended_use;
+    }
+    const bool marked = refusal.empty() && !result.outside_intended_use.empty();
+    const auto context = patient_context_bundle(store, patient_id, marked ? result.outside_intended_use : "");
+    const auto series_uid = volume ? volume->series_uid : std::string();
+    const auto inputs_hash = sha256_hex(context + '\0' + series_uid);
 
     PluginRun run;
     run.plugin_id = plugin.id;
@@ -153,137 +139,63 @@ RunResult run_plugin(Store& store, const Session& session, const DiscoveredPlugi
     if (volume) run.series_uid = volume->series_uid;
     run.user_name = session.user.name;
     run.inputs_hash = inputs_hash;
+    run.outside_intended_use = marked;
     {
         auto txn = store.begin();
         run.id = store.suggestions().start_run(run);
         txn->commit();
     }
-
-    RunResult result;
     result.run_id = run.id;
+
     std::optional<std::string> outputs_hash;
     json output;
+    bool process_ran = false;
     const auto started = Clock::now();
     fs::path work_dir;
     bool own_work_dir = false;
-
     if (!refusal.empty()) {
         result.status = RunStatus::rejected;
         result.reason = refusal;
     } else {
         try {
-            work_dir = options.work_dir.empty() ? fresh_work_dir() : options.work_dir;
+            work_dir = options.work_dir.empty() ? detail::fresh_work_dir() : options.work_dir;
             own_work_dir = options.work_dir.empty();
             fs::create_directories(work_dir);
-            const std::uint64_t output_limit = static_cast<std::uint64_t>(m->limits.output_mb) << 20;
-            const auto timeout = options.timeout.value_or(std::chrono::milliseconds(std::int64_t{m->limits.timeout_s} * 1000));
-            if (m->kind == PluginKind::command) {
-                const auto run_dir = work_dir / "plugin-runs" / std::to_string(run.id);
-                const auto input_dir = run_dir / "input", output_dir = run_dir / "output";
-                fs::create_directories(input_dir);
-                fs::create_directories(output_dir);
-                std::ofstream(input_dir / "context.json", std::ios::binary) << context;
-                if (m->inputs.volume && volume) write_volume_inputs(*volume, input_dir);
-                // A /bin/sh shim sets the address-space limit, then execs the argv (resolved via PATH).
-                std::vector<std::string> args = {
-                    "/bin/sh", "-c",
-                    "ulimit -v " + std::to_string(std::int64_t{m->limits.memory_mb} * 1024) + " && exec \"$@\"", "sh"};
-                args.insert(args.end(), m->command.begin(), m->command.end());
-                args.insert(args.end(), {"--input", input_dir.string(), "--output", output_dir.string()});
-                auto outcome = run_worker(args, volume, timeout, options, true, plugin.folder);
-                result.status = outcome.status;
-                result.reason = outcome.reason;
-                const auto output_file = output_dir / "suggestions.json";
-                if (result.status == RunStatus::succeeded) {
-                    std::error_code ec;
-                    if (!fs::is_regular_file(output_file, ec)) {
-                        result.status = RunStatus::failed;
-                        result.reason = "the plugin wrote no suggestions.json";
-                    } else if (fs::file_size(output_file, ec) > output_limit) {
-                        result.status = RunStatus::invalid_output;
-                        result.reason = "the output exceeds its limit of " + std::to_string(m->limits.output_mb) + " MB";
-                    } else {
-                        std::ifstream in(output_file, std::ios::binary);
-                        std::string raw((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-                        if (auto why = validate_output(raw, m->outputs, volume); !why.empty()) {
-                            result.status = RunStatus::invalid_output;
-                            result.reason = why;
-                        } else {
-                            output = json::parse(raw);
-                            outputs_hash = sha256_hex(output.dump());
-                        }
-                    }
-                }
-            } else {
-            const auto context_file = work_dir / "context.json";
-            const auto output_file = work_dir / "suggestions.out";
-            {
-                std::ofstream f(context_file, std::ios::binary);
-                f << context;
-            }
-            std::vector<std::string> args = {
-                (options.worker.empty() ? default_worker() : options.worker).string(),
-                "--library", (plugin.folder / m->library).string(), "--context", context_file.string(),
-                "--work-dir", work_dir.string(), "--output", output_file.string(),
-                "--output-limit", std::to_string(output_limit), "--memory-mb", std::to_string(m->limits.memory_mb)};
-            if (volume) {
-                std::ostringstream dir;
-                dir.precision(17);
-                for (std::size_t i = 0; i < 9; ++i) dir << (i ? "," : "") << volume->direction[i];
-                args.insert(args.end(), {"--volume-fd", "3", "--volume-bytes", std::to_string(volume->bytes), "--dims",
-                                         std::to_string(volume->dims[0]) + "," + std::to_string(volume->dims[1]) + "," +
-                                             std::to_string(volume->dims[2]),
-                                         "--spacing", join(volume->spacing_mm), "--origin", join(volume->origin_lps),
-                                         "--direction", dir.str(), "--pixel", volume->float32 ? "float32" : "int16",
-                                         "--modality", volume->modality, "--series-uid", volume->series_uid});
-            }
-            auto outcome = run_worker(args, volume, timeout, options);
-            result.status = outcome.status;
-            result.reason = outcome.reason;
-            if (result.status == RunStatus::succeeded) {
-                std::error_code ec;
-                const auto size = fs::exists(output_file) ? fs::file_size(output_file, ec) : 0;
-                if (size > output_limit) {
-                    result.status = RunStatus::invalid_output;
-                    result.reason = "the output exceeds its limit of " + std::to_string(m->limits.output_mb) + " MB";
-                } else {
-                    std::ifstream in(output_file, std::ios::binary);
-                    std::string raw((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-                    try {
-                        output = merge_output(raw);
-                        if (auto why = validate_output(output.dump(), m->outputs, volume); !why.empty()) {
-                            result.status = RunStatus::invalid_output;
-                            result.reason = why;
-                        } else {
-                            outputs_hash = sha256_hex(output.dump());
-                        }
-                    } catch (const BadOutput& e) {
-                        result.status = RunStatus::invalid_output;
-                        result.reason = e.what();
-                    }
-                }
-            }
+            auto ran = detail::run_process(*m, plugin, context, run.id, volume, work_dir, options);
+            process_ran = ran.outcome.exit_code || ran.outcome.exit_signal || !ran.outcome.stderr_tail.empty();
+            result.status = ran.outcome.status;
+            result.reason = ran.outcome.reason;
+            result.exit_code = ran.outcome.exit_code;
+            result.exit_signal = ran.outcome.exit_signal;
+            result.stderr_tail = ran.outcome.stderr_tail;
+            result.host_fault = ran.outcome.host_fault;
+            output = std::move(ran.output);
+            outputs_hash = ran.outputs_hash;
+            if (result.status == RunStatus::succeeded && output.contains("declined")) {
+                // The plugin's own refusal: nothing to store, and not a failure of the plugin.
+                result.status = RunStatus::rejected;
+                result.reason = "the plugin declined: " + output["declined"].get<std::string>();
             }
             // Masks: geometry checked against the volume, then kept in the workspace (mask_evidence.h).
             if (result.status == RunStatus::succeeded) {
-                const auto folder = m->kind == PluginKind::command ? work_dir / "plugin-runs" / std::to_string(run.id) / "output"
-                                                                   : work_dir;
-                if (auto why = check_masks(output, folder, volume); !why.empty()) {
+                if (auto why = check_masks(output, ran.output_folder, volume); !why.empty()) {
                     result.status = RunStatus::invalid_output;
                     result.reason = why;
                     outputs_hash.reset();
                 } else {
                     try {
-                        keep_masks(output, folder, options.evidence_dir, run.id);
+                        keep_masks(output, ran.output_folder, options.evidence_dir, run.id);
                     } catch (const std::exception& e) {
                         result.status = RunStatus::failed;
-                        result.reason = e.what();
+                        result.reason = std::string("the evidence could not be kept: ") + e.what();
+                        result.host_fault = true;
                     }
                 }
             }
         } catch (const std::exception& e) {
             result.status = RunStatus::failed;
             result.reason = std::string("the run could not be set up: ") + e.what();
+            result.host_fault = true;
         }
     }
     if (result.status == RunStatus::cancelled) result.reason = "cancelled by " + session.user.name;
@@ -294,30 +206,12 @@ RunResult run_plugin(Store& store, const Session& session, const DiscoveredPlugi
     }
 
     auto txn = store.begin();
-    if (result.status == RunStatus::succeeded) {
-        for (const auto& s : output["suggestions"]) {
-            Suggestion sg;
-            sg.run_id = run.id;
-            sg.patient_id = patient_id;
-            sg.kind = *suggestion_kind_from_string(s["kind"].get<std::string>());
-            if (s.contains("code")) {
-                sg.coding.system = s["code"].value("system", "");
-                sg.coding.code = s["code"].value("code", "");
-                sg.coding.display = s["code"].value("display", "");
-            }
-            if (s.contains("confidence") && s["confidence"].is_number()) sg.confidence = s["confidence"].get<double>();
-            if (s.contains("score") && s["score"].is_number()) sg.score = s["score"].get<double>();
-            if (s.contains("band") && s["band"].is_string()) sg.band = s["band"].get<std::string>();
-            if (s.contains("complete")) sg.complete = s["complete"].get<bool>();
-            sg.summary = s["summary"].get<std::string>();
-            sg.rationale = s.value("rationale", "");
-            sg.evidence_json = s.contains("evidence") ? s["evidence"].dump() : "[]";
-            result.suggestions.push_back(store.suggestions().add_suggestion(sg));
-        }
-    }
+    if (result.status == RunStatus::succeeded) store_suggestions(store, output, run.id, patient_id, result);
     store.suggestions().finish_run(run.id, result.status,
                                    result.reason.empty() ? std::nullopt : std::optional<std::string>(result.reason),
                                    result.duration_ms, outputs_hash);
+    if (process_ran)
+        store.suggestions().record_process_end(run.id, {result.exit_code, result.exit_signal, result.stderr_tail});
     json details = {{"run_id", run.id},
                     {"plugin_id", plugin.id},
                     {"plugin_version", run.plugin_version},
@@ -327,16 +221,26 @@ RunResult run_plugin(Store& store, const Session& session, const DiscoveredPlugi
                     {"inputs_hash", inputs_hash},
                     {"outputs_hash", outputs_hash ? json(*outputs_hash) : json()},
                     {"status", std::string(to_string(result.status))},
-                    {"reason", result.reason.empty() ? json() : json(result.reason)},
+                    {"reason", nullable(result.reason)},
                     {"suggestions", result.suggestions.size()},
-                    {"duration_ms", result.duration_ms}};
+                    {"duration_ms", result.duration_ms},
+                    {"outside_intended_use", nullable(result.outside_intended_use)},
+                    {"run_outside_intended_use", marked}};
+    if (result.status != RunStatus::succeeded && process_ran) {
+        details["exit_code"] = result.exit_code ? json(*result.exit_code) : json();
+        details["exit_signal"] = result.exit_signal ? json(*result.exit_signal) : json();
+        details["stderr_tail"] = nullable(result.stderr_tail);
+    }
+    if (result.host_fault) details["host_fault"] = true;
     store.audit().append(audit_record(session, "plugin.run", "plugin", plugin.id, details.dump()));
-    // Failures in a row; quarantine after kQuarantineAfter. A refusal or a cancellation is not the plugin's failure.
+    // Failures in a row; quarantine after kQuarantineAfter. A refusal, a cancellation or a fault
+    // of the host's is not the plugin's failure.
+    const bool plugins_failure = result.status != RunStatus::succeeded && result.status != RunStatus::rejected &&
+                                 result.status != RunStatus::cancelled && !result.host_fault;
     if (result.status == RunStatus::succeeded && state.failures_in_a_row != 0) {
         state.failures_in_a_row = 0;
         store.plugin_states().put(state);
-    } else if (result.status != RunStatus::succeeded && result.status != RunStatus::rejected &&
-               result.status != RunStatus::cancelled) {
+    } else if (plugins_failure) {
         ++state.failures_in_a_row;
         if (state.failures_in_a_row >= kQuarantineAfter && !state.quarantined) {
             state.quarantined = true;

@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <sstream>
+#include <vector>
 
 extern char** environ;
 
@@ -34,12 +35,6 @@ std::string signal_description(int sig) {
     return std::string(d ? d : "signal") + " (signal " + std::to_string(sig) + ")";
 }
 
-std::string last_line(const std::string& text) {
-    std::string t = text;
-    while (!t.empty() && (t.back() == '\n' || t.back() == '\r' || t.back() == ' ')) t.pop_back();
-    auto pos = t.rfind('\n');
-    return pos == std::string::npos ? t : t.substr(pos + 1);
-}
 
 // Reads what the (non-blocking) pipe holds into on_data; false once the writer has closed it, so
 // that poll stops watching it (a closed pipe is always "readable": polling it would spin).
@@ -66,7 +61,46 @@ void split_lines(std::string& pending, const char* data, std::size_t n, F&& on_l
     if (pending.size() > kStderrKeep) pending.clear();
 }
 
+// Where the reason quotes the plugin's stderr: its last line in the first line of the reason,
+// the whole tail below it when there is more than that line.
+std::string with_stderr(std::string why, const std::string& tail) {
+    if (tail.empty()) return why;
+    const auto last_nl = tail.rfind('\n');
+    why += ": " + (last_nl == std::string::npos ? tail : tail.substr(last_nl + 1));
+    if (last_nl != std::string::npos) why += "\nlast lines of its stderr:\n" + tail;
+    return why;
+}
+
 }  // namespace
+
+std::string stderr_tail(const std::string& text) {
+    std::vector<std::string> lines;
+    std::size_t start = 0;
+    while (start < text.size()) {
+        auto nl = text.find('\n', start);
+        std::string line = text.substr(start, nl == std::string::npos ? std::string::npos : nl - start);
+        start = nl == std::string::npos ? text.size() : nl + 1;
+        while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t')) line.pop_back();
+        if (line.rfind("PROGRESS ", 0) == 0) continue;
+        lines.push_back(std::move(line));
+    }
+    while (!lines.empty() && lines.back().empty()) lines.pop_back();
+    std::string out;
+    std::size_t taken = 0;
+    for (auto it = lines.rbegin(); it != lines.rend() && taken < kStderrTailLines; ++it, ++taken) {
+        const std::size_t room = kStderrTailBytes - std::min(out.size(), kStderrTailBytes);
+        if (it->size() + (out.empty() ? 0 : 1) > room) {
+            if (out.empty()) {  // one long line: its end, from a character's first byte
+                std::size_t cut = it->size() - room;
+                while (cut < it->size() && (static_cast<unsigned char>((*it)[cut]) & 0xc0) == 0x80) ++cut;
+                out = it->substr(cut);
+            }
+            break;
+        }
+        out = out.empty() ? *it : *it + "\n" + out;
+    }
+    return out;
+}
 
 WorkerOutcome run_worker(const std::vector<std::string>& args, const std::optional<VolumeInput>& volume,
                          std::chrono::milliseconds timeout, const RunOptions& options, bool command,
@@ -102,8 +136,10 @@ WorkerOutcome run_worker(const std::vector<std::string>& args, const std::option
     if (rc != 0) {
         ::close(out_pipe[0]);
         ::close(err_pipe[0]);
-        return {RunStatus::failed, std::string(command ? "cannot start the plugin " : "cannot start the plugin worker ") +
-                                       args[0] + ": " + std::strerror(rc)};
+        WorkerOutcome o{RunStatus::failed, std::string(command ? "cannot start the plugin " : "cannot start the plugin worker ") +
+                                               args[0] + ": " + std::strerror(rc)};
+        o.host_fault = true;
+        return o;
     }
     for (int fd : {out_pipe[0], err_pipe[0]}) fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
     // Readable when the worker ends, so its end is seen at once; -1 on old kernels (50 ms steps then).
@@ -166,29 +202,48 @@ WorkerOutcome run_worker(const std::vector<std::string>& args, const std::option
 
     // Asked while the worker was ending: still the user's cancellation, nothing of it is kept.
     if (stop == Stop::none && cancel_requested()) stop = Stop::cancel;
-    if (stop == Stop::cancel) return {RunStatus::cancelled, "cancelled"};
+    WorkerOutcome o;
+    o.stderr_tail = stderr_tail(err_text);
+    if (WIFEXITED(status)) o.exit_code = WEXITSTATUS(status);
+    if (WIFSIGNALED(status)) o.exit_signal = WTERMSIG(status);
+    if (stop == Stop::cancel) {
+        o.status = RunStatus::cancelled;
+        o.reason = "cancelled";
+        return o;
+    }
     if (stop == Stop::timed_out) {
         std::ostringstream s;
         s << "timed out after " << timeout.count() / 1000.0 << " s"
           << (killed ? " (killed: it did not stop within 2 s of SIGTERM)" : " (stopped by SIGTERM)");
-        return {RunStatus::timeout, s.str()};
+        o.status = RunStatus::timeout;
+        o.reason = with_stderr(s.str(), o.stderr_tail);
+        return o;
     }
-    if (WIFSIGNALED(status)) {
-        auto why = "the plugin crashed: " + signal_description(WTERMSIG(status));
-        auto line = last_line(err_text);
-        if (!line.empty()) why += "; " + line;
-        return {RunStatus::crashed, why};
+    if (o.exit_signal) {
+        o.status = RunStatus::crashed;
+        o.reason = with_stderr("the plugin crashed: " + signal_description(*o.exit_signal), o.stderr_tail);
+        return o;
     }
-    const int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    if (code == 0) return {RunStatus::succeeded, {}};
-    auto line = last_line(err_text);
+    const int code = o.exit_code.value_or(-1);
+    if (code == 0) {
+        o.status = RunStatus::succeeded;
+        return o;
+    }
     if (command) {
-        auto why = "the plugin exited with code " + std::to_string(code);
-        if (!line.empty()) why += ": " + line;
-        return {RunStatus::failed, why};
+        o.status = RunStatus::failed;
+        o.reason = with_stderr("the plugin exited with code " + std::to_string(code), o.stderr_tail);
+        return o;
     }
-    if (line.empty()) line = "the plugin worker exited with code " + std::to_string(code);
-    return {code == 5 ? RunStatus::invalid_output : RunStatus::failed, line};
+    // The native worker's own exit codes (worker/main.cpp): 2 is a set-up failure of the host's
+    // (the context, output or volume could not be read, written or mapped); 5 output over its limit.
+    o.status = code == 5 ? RunStatus::invalid_output : RunStatus::failed;
+    o.host_fault = code == 2;
+    const auto last_nl = o.stderr_tail.rfind('\n');
+    const std::string last = last_nl == std::string::npos ? o.stderr_tail : o.stderr_tail.substr(last_nl + 1);
+    o.reason = last.empty() ? "the plugin worker exited with code " + std::to_string(code) : last;
+    o.reason += " (worker exit code " + std::to_string(code) + ")";
+    if (last_nl != std::string::npos) o.reason += "\nlast lines of its stderr:\n" + o.stderr_tail;
+    return o;
 }
 
 }  // namespace consilium::plugins

@@ -14,7 +14,18 @@ namespace consilium::plugins {
 struct WorkerOutcome {
     decision::RunStatus status = decision::RunStatus::failed;
     std::string reason;  // for `cancelled` only "cancelled": run_plugin names the user
+    std::optional<int> exit_code;    // the process exited with this status
+    std::optional<int> exit_signal;  // or a signal ended it
+    std::string stderr_tail;         // its last stderr lines (stderr_tail() below), PROGRESS lines left out
+    bool host_fault = false;         // the host could not start or feed it: not the plugin's failure
 };
+
+// The end of what a process wrote on stderr, as kept with a run: at most kStderrTailLines lines
+// and kStderrTailBytes bytes (cut at a line start, or at a UTF-8 character start when one line is
+// longer), without PROGRESS lines, trailing blank lines or carriage returns.
+inline constexpr std::size_t kStderrTailLines = 20;
+inline constexpr std::size_t kStderrTailBytes = 4096;
+std::string stderr_tail(const std::string& stderr_text);
 
 // Runs `args` in its own process group and waits for it, calling options.progress / options.log
 // on this thread. Timeout or cancellation: SIGTERM to the group, SIGKILL 2 s later.

@@ -74,6 +74,10 @@ public:
     virtual void finish_run(std::int64_t run_id, RunStatus status, const std::optional<std::string>& reason,
                             std::int64_t duration_ms, const std::optional<std::string>& outputs_hash) = 0;
     virtual std::optional<PluginRun> find_run(std::int64_t run_id) = 0;
+    // The exit status or signal and the stderr tail of the run's process (NotFound for an unknown run).
+    virtual void record_process_end(std::int64_t run_id, const PluginProcessEnd& end) = 0;
+    // The newest run of a plugin for a patient, whatever its status; nullopt when there is none.
+    virtual std::optional<PluginRun> latest_run(std::string_view plugin_id, std::int64_t patient_id) = 0;
     // Only within a recorded run (NotFound otherwise); provenance and, when 0, the patient come from the run.
     virtual std::int64_t add_suggestion(const Suggestion& suggestion) = 0;
     virtual std::vector<Suggestion> list_for_patient(std::int64_t patient_id,

@@ -42,6 +42,21 @@ struct PluginRun {
     std::optional<std::string> reason;  // why it failed, in words
     std::optional<std::string> inputs_hash;
     std::optional<std::string> outputs_hash;
+    // How the plugin's process ended (record_process_end): its exit status or the signal that
+    // ended it, and the last lines of its stderr - the plugin's own words on why it failed.
+    std::optional<int> exit_code;
+    std::optional<int> exit_signal;
+    std::optional<std::string> stderr_tail;
+    // A clinician ran it although the patient is outside the model's intended population; every
+    // suggestion of the run carries the mark too.
+    bool outside_intended_use = false;
+};
+
+// How a plugin's process ended, kept with its run.
+struct PluginProcessEnd {
+    std::optional<int> exit_code;
+    std::optional<int> exit_signal;
+    std::string stderr_tail;  // "" when it wrote nothing
 };
 
 struct Suggestion {
@@ -63,6 +78,7 @@ struct Suggestion {
     std::optional<std::string> model_version;
     std::optional<std::string> inputs_hash;
     std::string created_at;
+    bool outside_intended_use = false;  // copied from the run: made for a patient outside the model's population
     // The review, when there is one.
     ReviewStatus status = ReviewStatus::proposed;
     std::optional<std::string> reviewed_by;

@@ -1,6 +1,7 @@
 #pragma once
 // plugin.json (../shared/PLUGINS.md), read and checked without running any plugin code.
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,6 +27,23 @@ struct ManifestLimits {
     int output_mb = 16;
 };
 
+// A condition whose presence puts a patient outside the model's population, e.g. pregnancy
+// (SNOMED CT 77386006). Matched with its listed descendants and equivalents (intended_use.h).
+struct ExcludedCondition {
+    std::string system;   // e.g. http://snomed.info/sct, http://hl7.org/fhir/sid/icd-10
+    std::string code;     // ICD-10 also as a category ("O24") or a range of categories ("O00-O9A")
+    std::string display;  // as the manifest names it, for messages
+};
+
+// model.population: who the model was made for, enforced by the host before a run. Every field
+// is optional; an absent one restricts nothing.
+struct Population {
+    std::optional<int> age_min_years;  // inclusive: 16 admits a patient from their 16th birthday
+    std::optional<int> age_max_years;  // inclusive: 90 admits a patient until their 91st birthday
+    std::vector<std::string> sexes;    // FHIR gender codes (male, female, other, unknown); empty: any
+    std::vector<ExcludedCondition> exclude_conditions;
+};
+
 struct ModelCard {
     std::string version;
     std::string intended_use;
@@ -33,6 +51,7 @@ struct ModelCard {
     std::string performance;
     std::string limitations;
     std::vector<std::string> references;
+    std::optional<Population> population;  // nullopt: the manifest does not state one (no restriction)
 };
 
 struct Manifest {
