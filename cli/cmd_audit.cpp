@@ -1,4 +1,5 @@
 #include "commands.h"
+#include "consilium/text/json_text.h"
 
 #include "consilium/decision/audit_export.h"
 #include "consilium/decision/clinical_time.h"
@@ -56,7 +57,7 @@ int audit_log(const Context& ctx, const Args& args) {
     auto entries = ws.store().audit().entries(filter);
     nlohmann::json query{{"since", filter.since ? *filter.since : ""}, {"user", filter.user.value_or("")},
                          {"action", filter.action.value_or("")}, {"entries", entries.size()}};
-    ws.store().audit().append(audit_record(session, "audit.read", "audit", "log", query.dump()));
+    ws.store().audit().append(audit_record(session, "audit.read", "audit", "log", text::json_text(query)));
     tx->commit();
     if (ctx.json) {
         auto out = nlohmann::json::array();
@@ -89,7 +90,7 @@ int audit_export(const Context& ctx, const Args& args) {
     for (char c : text) count += c == '\n';
     nlohmann::json details{{"format", *format}, {"destination", out_path ? *out_path : "stdout"},
                            {"entries", count}, {"sha256", sha256_hex(text)}};
-    ws.store().audit().append(audit_record(session, "audit.export", "audit", *format, details.dump()));
+    ws.store().audit().append(audit_record(session, "audit.export", "audit", *format, text::json_text(details)));
     if (out_path) {
         std::ofstream out(*out_path, std::ios::binary | std::ios::trunc);
         out << text;

@@ -5,6 +5,7 @@
 // export_findings), and every export is audited - `finding.export` once the files are in place
 // (the files are removed again if the entry cannot be written), `pacs.store` with what the node
 // accepted; a send that failed in part is audited as failed and names what did get through.
+#include "consilium/text/json_text.h"
 #include "cmd_export_finding.h"
 
 #include "consilium/decision/errors.h"
@@ -114,7 +115,7 @@ void print_objects(const pacs::FindingExport& e) {
 
 void audit(Store& store, const Session& session, const std::string& action, std::int64_t id, const json& details) {
     auto tx = store.begin();
-    store.audit().append(audit_record(session, action, "suggestion", std::to_string(id), details.dump()));
+    store.audit().append(audit_record(session, action, "suggestion", std::to_string(id), text::json_text(details)));
     tx->commit();
 }
 

@@ -1,4 +1,5 @@
 #include "commands.h"
+#include "consilium/text/json_text.h"
 
 #include "consilium/decision/errors.h"
 #include "consilium/decision/dicom_import.h"
@@ -81,7 +82,7 @@ int cmd_init(const Context& ctx, const Words& words) {
     if (!existed) {
         auto tx = ws.store().begin();
         ws.store().audit().append({"-", "-", "workspace.create", "workspace", folder.string(),
-                                   nlohmann::json{{"schema", ws.store().schema_version()}}.dump()});
+                                   text::json_text(nlohmann::json{{"schema", ws.store().schema_version()}})});
         tx->commit();
     }
     nlohmann::json out{{"workspace", folder.string()}, {"created", !existed}, {"schema", ws.store().schema_version()}};

@@ -1,4 +1,5 @@
 #include "commands.h"
+#include "consilium/text/json_text.h"
 
 #include "consilium/decision/clinical_time.h"
 #include "consilium/decision/errors.h"
@@ -53,6 +54,21 @@ std::string value_text(const TimelineEvent& e) {
     return v;
 }
 
+// The name as a person reads it: every recorded form, never blank.
+std::string shown_name(const Patient& p) {
+    std::string name = p.name.empty() ? "(no name recorded)" : p.name;
+    for (const auto* other : {&p.name_ideographic, &p.name_phonetic})
+        if (!other->empty() && *other != p.name) name += " / " + *other;
+    return name;
+}
+
+// Pads to `width` characters as a terminal shows them (setw counts bytes; UTF-8 letters take more).
+std::string padded(const std::string& s, std::size_t width) {
+    std::size_t chars = 0;
+    for (unsigned char c : s) chars += (c & 0xC0) != 0x80;
+    return s + std::string(chars < width ? width - chars : 1, ' ');
+}
+
 }  // namespace
 
 int cmd_patients(const Context& ctx, const Words& words) {
@@ -64,12 +80,13 @@ int cmd_patients(const Context& ctx, const Words& words) {
     auto tx = ws.store().begin();
     auto patients = ws.store().patients().list();
     ws.store().audit().append(audit_record(session, "patient.list", "patient", "*",
-                                           nlohmann::json{{"count", patients.size()}}.dump()));
+                                           text::json_text(nlohmann::json{{"count", patients.size()}})));
     tx->commit();
     if (ctx.json) {
         auto out = nlohmann::json::array();
         for (const auto& p : patients)
-            out.push_back({{"id", p.id}, {"mrn", p.mrn}, {"name", p.name}, {"birth_date", optional(p.birth_date)},
+            out.push_back({{"id", p.id}, {"mrn", p.mrn}, {"name", p.name}, {"name_ideographic", p.name_ideographic},
+                           {"name_phonetic", p.name_phonetic}, {"birth_date", optional(p.birth_date)},
                            {"sex", optional(p.sex)}, {"events", p.event_count}, {"studies", p.study_count}});
         ctx.print_json(out);
         return 0;
@@ -77,7 +94,7 @@ int cmd_patients(const Context& ctx, const Words& words) {
     std::cout << std::left << std::setw(6) << "ID" << std::setw(38) << "MRN" << std::setw(32) << "NAME" << std::setw(12)
               << "BORN" << std::setw(8) << "SEX" << std::setw(8) << "EVENTS" << "STUDIES\n";
     for (const auto& p : patients)
-        std::cout << std::left << std::setw(6) << p.id << std::setw(38) << p.mrn << std::setw(32) << p.name
+        std::cout << std::left << std::setw(6) << p.id << std::setw(38) << p.mrn << padded(shown_name(p), 32)
                   << std::setw(12) << p.birth_date.value_or("") << std::setw(8) << p.sex.value_or("") << std::setw(8)
                   << p.event_count << p.study_count << '\n';
     return 0;
@@ -108,7 +125,7 @@ int cmd_timeline(const Context& ctx, const Words& words) {
     auto tx = ws.store().begin();
     auto events = ws.store().timeline().events(patient.id, filter);
     ws.store().audit().append(audit_record(session, "patient.open", "patient", std::to_string(patient.id),
-                                           nlohmann::json{{"view", "timeline"}, {"events", events.size()}}.dump()));
+                                           text::json_text(nlohmann::json{{"view", "timeline"}, {"events", events.size()}})));
     tx->commit();
     if (ctx.json) {
         auto out = nlohmann::json::array();

@@ -33,6 +33,8 @@ nlohmann::json scan_json(const viewer::ScanResult& r) {
                            {"patient_name", study.patient_name},
                            {"date", study.date},
                            {"description", study.description},
+                           {"character_set", study.character_set},
+                           {"warnings", study.warnings},
                            {"series", series}});
     }
     auto unreadable = nlohmann::json::array();
@@ -54,6 +56,7 @@ int cmd_scan(const Context& ctx, const Words& words) {
     for (const auto& study : result.studies) {
         std::cout << "Study " << study.study_uid << "  " << study.patient_name << " (" << study.patient_id << ")  "
                   << study.date << "  " << study.description << '\n';
+        for (const auto& w : study.warnings) std::cout << "  warning: " << w << '\n';
         for (auto i : study.series) {
             const auto& s = result.series[i];
             std::cout << "  " << s.modality << "  " << s.description << (s.part.empty() ? "" : " [" + s.part + "]") << "  "

@@ -1,4 +1,5 @@
 // `suggestions PATIENT [--status S]`: a patient's AI suggestions with provenance and review state.
+#include "consilium/text/json_text.h"
 #include "commands.h"
 #include "suggestion_json.h"
 
@@ -57,7 +58,9 @@ json suggestion_json(const Suggestion& s) {
              {"reason_code", s.reason_code ? json(to_string(*s.reason_code)) : json()},
              {"modified_code", s.modified_concept ? coding_json(*s.modified_concept) : json()},
              {"note", nullable(s.note)},
-             {"complete", s.complete}};
+             {"complete", s.complete},
+             // Made by a run a clinician asked for although the patient is outside the model's intended use.
+             {"outside_intended_use", s.outside_intended_use}};
     return out;
 }
 
@@ -78,7 +81,7 @@ int cmd_suggestions(const Context& ctx, const Words& words) {
     auto list = ws.store().suggestions().list_for_patient(patient.id, status);
     json details{{"count", list.size()}, {"status", status ? json(to_string(*status)) : json()}};
     ws.store().audit().append(
-        audit_record(session, "suggestion.list", "patient", std::to_string(patient.id), details.dump()));
+        audit_record(session, "suggestion.list", "patient", std::to_string(patient.id), text::json_text(details)));
     tx->commit();
     if (ctx.json) {
         auto out = json::array();

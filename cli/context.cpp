@@ -1,5 +1,9 @@
 #include "context.h"
 
+#include "import_sources.h"
+
+#include "consilium/text/json_text.h"
+
 #include "consilium/decision/errors.h"
 
 #include <nlohmann/json.hpp>
@@ -28,7 +32,11 @@ std::filesystem::path Context::workspace_folder() const {
     throw UsageError("no workspace: give --workspace DIR or set CONSILIUM_WORKSPACE");
 }
 
-decision::Workspace Context::open_workspace() const { return decision::Workspace::open(workspace_folder()); }
+decision::Workspace Context::open_workspace() const {
+    auto ws = decision::Workspace::open(workspace_folder());
+    if (auto note = repair_workspace(ws); !note.empty()) std::cerr << "note: " << note << '\n';
+    return ws;
+}
 
 std::optional<std::string> Context::user_name() const {
     if (user_option) return user_option;
@@ -51,7 +59,7 @@ std::filesystem::path Context::share_folder() const {
     return executable.parent_path().parent_path() / "share" / "consilium";
 }
 
-void Context::print_json(const nlohmann::json& document) const { std::cout << document.dump(1) << '\n'; }
+void Context::print_json(const nlohmann::json& document) const { std::cout << text::json_text(document, 1) << '\n'; }
 
 bool stdin_is_terminal() { return isatty(STDIN_FILENO) == 1; }
 

@@ -1,5 +1,7 @@
 #include "import_sources.h"
 
+#include "consilium/text/json_text.h"
+
 #include "consilium/decision/errors.h"
 #include "consilium/decision/fhir_import.h"
 #include "consilium/viewer/scan.h"
@@ -47,7 +49,7 @@ void add_scan(const viewer::ScanResult& scan, std::vector<decision::DicomStudyIn
             auto series = std::find_if(in.series.begin(), in.series.end(),
                                        [&](const auto& s) { return s.series_uid == part.series_uid; });
             if (series == in.series.end()) {
-                in.series.push_back({part.series_uid, part.modality, part.description, {}, geometry(part).dump()});
+                in.series.push_back({part.series_uid, part.modality, part.description, {}, text::json_text(geometry(part))});
                 series = std::prev(in.series.end());
             } else {
                 // A series the scan split into several volumes (time points, orientations): one
@@ -55,7 +57,7 @@ void add_scan(const viewer::ScanResult& scan, std::vector<decision::DicomStudyIn
                 auto g = nlohmann::json::parse(series->geometry_json);
                 if (!g.contains("parts")) g["parts"] = nlohmann::json::array({{{"part", ""}, {"dims", g["dims"]}}});
                 g["parts"].push_back({{"part", part.part}, {"dims", part.dims}});
-                series->geometry_json = g.dump();
+                series->geometry_json = text::json_text(g);
             }
             std::set<std::size_t> files;
             for (const auto& slice : part.slices)
@@ -120,6 +122,28 @@ std::vector<decision::DicomStudyInput> scan_staged_dicom(const std::vector<std::
         throw decision::InputError(sources.unreadable.front().path, sources.unreadable.front().reason);
     if (!sources.fhir_files.empty()) throw decision::InputError(sources.fhir_files.front().string(), "not DICOM");
     return std::move(sources.dicom_studies);
+}
+
+std::optional<decision::DicomTexts> read_dicom_texts(const fs::path& file) {
+    try {
+        const auto h = viewer::read_dicom_header(file);
+        return decision::DicomTexts{{h.patient_id, h.patient_name, h.patient_birth_date, h.patient_sex},
+                                    h.study_description,
+                                    h.series_description};
+    } catch (const std::exception&) {
+        return std::nullopt;
+    }
+}
+
+std::string repair_workspace(decision::Workspace& workspace) {
+    const auto r = decision::repair_dicom_text(workspace.store(), workspace.folder(), read_dicom_texts);
+    if (!r.done) return "";
+    std::string message = "workspace updated: names and descriptions of imported DICOM decoded again by their character set (" +
+                          std::to_string(r.patients.size()) + " patient name(s), " + std::to_string(r.studies) +
+                          " study and " + std::to_string(r.series) + " series description(s) rewritten; audited)";
+    if (!r.unreadable.empty())
+        message += "; " + std::to_string(r.unreadable.size()) + " series folder(s) had no readable file, their text was kept";
+    return message;
 }
 
 }  // namespace consilium::cli

@@ -3,6 +3,8 @@
 // everything else scanned as DICOM (headers only) and turned into the plain study records the
 // decision library imports. This is where viewer/ and decision/ meet for DICOM import.
 #include "consilium/decision/dicom_import.h"
+#include "consilium/decision/dicom_text_repair.h"
+#include "consilium/decision/workspace.h"
 #include "consilium/viewer/scan.h"
 
 #include <filesystem>
@@ -26,5 +28,12 @@ ImportSources gather_import_sources(const std::vector<std::string>& paths, const
 // What a PACS retrieve staged, as study records (pacs::WorkspaceRetrieval::scan): every file must
 // be usable DICOM; an InputError names the first that is not.
 std::vector<decision::DicomStudyInput> scan_staged_dicom(const std::vector<std::filesystem::path>& folders);
+
+// The patient and descriptions of one file, decoded by its character set (the repair's reader).
+std::optional<decision::DicomTexts> read_dicom_texts(const std::filesystem::path& file);
+
+// Runs the repairs a schema migration left pending (names and descriptions of DICOM imported by
+// earlier versions decoded again). Returns what to tell the user, "" when nothing was pending.
+std::string repair_workspace(decision::Workspace& workspace);
 
 }  // namespace consilium::cli

@@ -1,4 +1,5 @@
 #include "workspace_series.h"
+#include "consilium/text/json_text.h"
 
 #include "consilium/decision/errors.h"
 
@@ -17,7 +18,7 @@ std::filesystem::path open_workspace_series(const Context& ctx, const std::strin
     nlohmann::json details{{"series_uid", series_uid},
                            {"study_uid", study ? study->study_uid : ""},
                            {"patient_id", study ? study->patient_id : 0}};
-    ws.store().audit().append(decision::audit_record(session, "series.view", "series", series_uid, details.dump()));
+    ws.store().audit().append(decision::audit_record(session, "series.view", "series", series_uid, text::json_text(details)));
     tx->commit();
     return ws.folder() / series->folder;
 }

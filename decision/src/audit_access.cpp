@@ -1,4 +1,5 @@
 #include "consilium/decision/audit_access.h"
+#include "consilium/text/json_text.h"
 
 #include "consilium/decision/audit_export.h"
 #include "consilium/decision/crypto.h"
@@ -26,7 +27,7 @@ std::vector<AuditEntry> read_audit_log(Store& store, const Session& session, con
     if (filter.until) query["until"] = *filter.until;
     if (filter.action_prefix) query["action_prefix"] = *filter.action_prefix;
     if (filter.text) query["text"] = *filter.text;
-    store.audit().append(audit_record(session, "audit.read", "audit", "log", query.dump()));
+    store.audit().append(audit_record(session, "audit.read", "audit", "log", text::json_text(query)));
     tx->commit();
     return entries;
 }
@@ -45,7 +46,7 @@ AuditExportResult export_audit_log(Store& store, const Session& session, const s
     result.sha256 = sha256_hex(text);
     nlohmann::json details{{"format", format}, {"destination", destination}, {"entries", result.entries},
                            {"sha256", result.sha256}};
-    store.audit().append(audit_record(session, "audit.export", "audit", format, details.dump()));
+    store.audit().append(audit_record(session, "audit.export", "audit", format, text::json_text(details)));
     deliver(text);
     tx->commit();
     return result;

@@ -1,4 +1,5 @@
 #include "consilium/decision/mdt.h"
+#include "consilium/text/json_text.h"
 
 #include "consilium/decision/clinical_time.h"
 #include "consilium/decision/crypto.h"
@@ -55,7 +56,7 @@ Meeting create_meeting(Store& store, const Session& session, const std::string& 
     auto tx = store.begin();
     m.id = store.meetings().insert(m);
     nlohmann::json details{{"name", m.name}, {"date", m.date}};
-    store.audit().append(audit_record(session, "mdt.create", "meeting", std::to_string(m.id), details.dump()));
+    store.audit().append(audit_record(session, "mdt.create", "meeting", std::to_string(m.id), text::json_text(details)));
     tx->commit();
     return m;
 }
@@ -85,7 +86,7 @@ MeetingCase add_meeting_case(Store& store, const Session& session, std::int64_t 
     store.meetings().add_case(c);
     nlohmann::json details{{"patient_id", patient_id}, {"mrn", patient->mrn}, {"position", c.position},
                            {"question", c.question}};
-    store.audit().append(audit_record(session, "mdt.case.add", "meeting", std::to_string(meeting_id), details.dump()));
+    store.audit().append(audit_record(session, "mdt.case.add", "meeting", std::to_string(meeting_id), text::json_text(details)));
     tx->commit();
     return c;
 }
@@ -136,7 +137,7 @@ TimelineEvent record_board_decision(Store& store, const Session& session, std::i
     event.status = "decided";
     event.resource_type = "MdtDecision";
     event.source_ref = "mdt/" + std::to_string(meeting_id) + "/" + std::to_string(patient_id);
-    event.resource_json = resource.dump();
+    event.resource_json = text::json_text(resource);
     event.content_hash = sha256_hex(*event.resource_json);
     event.id = store.timeline().insert(event);
     store.meetings().set_decision(meeting_id, patient_id, event.id, session.user.name, at);
@@ -146,7 +147,7 @@ TimelineEvent record_board_decision(Store& store, const Session& session, std::i
                            {"event_id", event.id},
                            {"attendees", present},
                            {"decision", decision}};
-    store.audit().append(audit_record(session, "mdt.decision", "patient", std::to_string(patient_id), details.dump()));
+    store.audit().append(audit_record(session, "mdt.decision", "patient", std::to_string(patient_id), text::json_text(details)));
     tx->commit();
     return event;
 }

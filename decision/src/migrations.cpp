@@ -9,7 +9,7 @@ namespace consilium::decision {
 namespace {
 
 // Never edit a migration once released: add a new one.
-constexpr std::array<const char*, 8> kMigrations = {
+constexpr std::array<const char*, 9> kMigrations = {
     // 1: patients, the timeline, users and the audit trail.
     R"SQL(
 CREATE TABLE patient (
@@ -275,6 +275,21 @@ ALTER TABLE plugin_run ADD COLUMN outside_intended_use INTEGER NOT NULL DEFAULT 
   CHECK (outside_intended_use IN (0, 1));
 ALTER TABLE suggestion ADD COLUMN outside_intended_use INTEGER NOT NULL DEFAULT 0
   CHECK (outside_intended_use IN (0, 1));
+)SQL",
+
+    // 9: person names in all their forms (DICOM PN: alphabetic=ideographic=phonetic), and work a
+    // migration cannot do in SQL, left for the program: earlier versions stored DICOM text without
+    // decoding its Specific Character Set, so names and descriptions are decoded again from the
+    // workspace's own copies of the files (decision/dicom_text_repair.h) the next time it is opened.
+    R"SQL(
+ALTER TABLE patient ADD COLUMN name_ideographic TEXT;
+ALTER TABLE patient ADD COLUMN name_phonetic TEXT;
+CREATE TABLE pending_repair (
+  name     TEXT PRIMARY KEY,
+  added_at TEXT NOT NULL
+) WITHOUT ROWID;
+INSERT INTO pending_repair(name, added_at)
+  SELECT 'dicom-text', strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE EXISTS (SELECT 1 FROM imaging_study);
 )SQL",
 };
 

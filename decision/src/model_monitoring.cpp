@@ -1,5 +1,6 @@
 // plugin_monitoring: puts the store's run counts, decision counts and review reasons together
 // per plugin version (model_monitoring.h).
+#include "consilium/text/json_text.h"
 #include "consilium/decision/model_monitoring.h"
 
 #include "consilium/decision/errors.h"
@@ -60,7 +61,7 @@ PluginMonitoring plugin_monitoring(Store& store, const Session& session, const s
         }
     }
     nlohmann::json details{{"versions", m.versions.size()}, {"free_text_reasons", free_text}};
-    store.audit().append(audit_record(session, "plugin.stats", "plugin", plugin_id, details.dump()));
+    store.audit().append(audit_record(session, "plugin.stats", "plugin", plugin_id, text::json_text(details)));
     tx->commit();
     return m;
 }

@@ -1,4 +1,5 @@
 #include "consilium/decision/pacs_nodes.h"
+#include "consilium/text/json_text.h"
 
 #include "consilium/decision/clinical_time.h"
 #include "consilium/decision/errors.h"
@@ -61,7 +62,7 @@ PacsNode add_pacs_node(Store& store, const Session& session, PacsNode node) {
                            {"auth", !node.bearer_token.empty() ? "bearer" : !node.username.empty() ? "basic" : "none"},
                            {"username", node.username},
                            {"verify_tls", node.verify_tls}};
-    store.audit().append(audit_record(session, "pacs.add", "pacs_node", node.name, details.dump()));
+    store.audit().append(audit_record(session, "pacs.add", "pacs_node", node.name, text::json_text(details)));
     tx->commit();
     return node;
 }

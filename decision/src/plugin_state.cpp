@@ -1,4 +1,5 @@
 #include "consilium/decision/plugin_state.h"
+#include "consilium/text/json_text.h"
 
 #include "consilium/decision/clinical_time.h"
 #include "consilium/decision/errors.h"
@@ -35,7 +36,7 @@ PluginState set_plugin_enabled(Store& store, const Session& session, const std::
     nlohmann::json details{{"reason", reason ? nlohmann::json(*reason) : nlohmann::json()}};
     if (enabled) details["was_quarantined"] = was_quarantined;
     store.audit().append(audit_record(session, enabled ? "plugin.enable" : "plugin.disable", "plugin", plugin_id,
-                                      details.dump()));
+                                      text::json_text(details)));
     tx->commit();
     return state;
 }

@@ -1,4 +1,5 @@
 #include "consilium/decision/record_access.h"
+#include "consilium/text/json_text.h"
 
 #include "consilium/decision/errors.h"
 
@@ -14,7 +15,7 @@ Patient open_patient_record(Store& store, const Session& session, std::int64_t p
     if (!patient) throw NotFound("patient " + std::to_string(patient_id) + ": not in the workspace");
     auto tx = store.begin();
     nlohmann::json details{{"mrn", patient->mrn}};
-    store.audit().append(audit_record(session, "patient.open", "patient", std::to_string(patient_id), details.dump()));
+    store.audit().append(audit_record(session, "patient.open", "patient", std::to_string(patient_id), text::json_text(details)));
     tx->commit();
     return *patient;
 }
@@ -22,7 +23,7 @@ Patient open_patient_record(Store& store, const Session& session, std::int64_t p
 void record_logout(Store& store, const Session& session, const char* why) {
     auto tx = store.begin();
     nlohmann::json details{{"why", why}};
-    store.audit().append(audit_record(session, "logout", "user", session.user.name, details.dump()));
+    store.audit().append(audit_record(session, "logout", "user", session.user.name, text::json_text(details)));
     tx->commit();
 }
 

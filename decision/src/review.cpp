@@ -1,4 +1,5 @@
 #include "consilium/decision/review.h"
+#include "consilium/text/json_text.h"
 
 #include "consilium/decision/clinical_time.h"
 #include "consilium/decision/errors.h"
@@ -81,7 +82,7 @@ Suggestion review(Store& store, const Session& session, std::int64_t suggestion_
     if (d.modified_concept)
         details["concept"] = {{"system", d.modified_concept->system}, {"code", d.modified_concept->code}, {"display", d.modified_concept->display}};
     store.audit().append(audit_record(session, "suggestion.review", "suggestion", std::to_string(suggestion_id),
-                                      details.dump()));
+                                      text::json_text(details)));
     tx->commit();
     return *store.suggestions().find(suggestion_id);
 }

@@ -1,4 +1,5 @@
 #include "consilium/decision/session.h"
+#include "consilium/text/json_text.h"
 
 #include "consilium/decision/errors.h"
 #include "consilium/decision/password.h"
@@ -19,7 +20,7 @@ Session login(Store& store, std::string_view name, std::string_view password) {
     auto tx = store.begin();
     if (!user) {
         store.audit().append({std::string(name), "-", "login.failed", "user", std::string(name),
-                              nlohmann::json{{"reason", stored ? "wrong password" : "unknown user"}}.dump()});
+                              text::json_text(nlohmann::json{{"reason", stored ? "wrong password" : "unknown user"}})});
         tx->commit();
         throw NotPermitted("login refused for user '" + std::string(name) + "': unknown user or wrong password");
     }
@@ -62,8 +63,8 @@ User add_user(Store& store, const Session* actor, const std::string& name, Role 
     u.demo = demo;
     u.id = store.users().add(u, hash);
     nlohmann::json details{{"role", to_string(role)}, {"demo", demo}, {"first_user", first}};
-    AuditRecord record = actor ? audit_record(*actor, "user.add", "user", name, details.dump())
-                               : AuditRecord{"-", "-", "user.add", "user", name, details.dump()};
+    AuditRecord record = actor ? audit_record(*actor, "user.add", "user", name, text::json_text(details))
+                               : AuditRecord{"-", "-", "user.add", "user", name, text::json_text(details)};
     store.audit().append(record);
     tx->commit();
     return *store.users().find(name);

@@ -80,6 +80,17 @@ public:
     PacsNodeRepository& pacs_nodes() override { return pacs_nodes_; }
     AuditTrail& audit() override { return audit_; }
     int schema_version() override { return db_.user_version(); }
+    std::vector<std::string> pending_repairs() override {
+        std::vector<std::string> out;
+        if (db_.user_version() < 9) return out;  // a store opened without migrating
+        auto& s = db_.statement("SELECT name FROM pending_repair ORDER BY added_at, name");
+        while (s.step()) out.push_back(s.text(0));
+        s.reset();
+        return out;
+    }
+    void finish_repair(std::string_view name) override {
+        db_.statement("DELETE FROM pending_repair WHERE name = ?1").bind(1, std::string(name)).run();
+    }
 
 private:
     Database db_;

@@ -1,4 +1,5 @@
 #include "model/audit_log.h"
+#include "consilium/text/json_text.h"
 
 #include "consilium/decision/clinical_time.h"
 
@@ -61,7 +62,7 @@ std::string AuditLog::describe(std::size_t row) const {
     if (row >= entries_.size()) return "";
     const auto& e = at(row);
     auto details = nlohmann::json::parse(e.record.details, nullptr, false);
-    const std::string shown = details.is_discarded() ? e.record.details : details.dump(2);
+    const std::string shown = details.is_discarded() ? e.record.details : text::json_text(details, 2);
     return "#" + std::to_string(e.seq) + "  " + e.time + "  " + e.record.user + " (" + e.record.role + ")  " +
            e.record.action + "  " + e.record.object_type + " " + e.record.object_id + "\n" + shown +
            "\nprev_hash " + e.prev_hash + "\nhash      " + e.hash;
@@ -80,7 +81,7 @@ std::string audit_details_text(const std::string& details_json) {
     std::string out;
     for (const auto& [key, value] : details.items()) {
         if (!out.empty()) out += ", ";
-        out += key + ": " + (value.is_string() ? value.get<std::string>() : value.dump());
+        out += key + ": " + (value.is_string() ? value.get<std::string>() : text::json_text(value));
     }
     return out;
 }

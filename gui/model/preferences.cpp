@@ -1,4 +1,5 @@
 #include "model/preferences.h"
+#include "consilium/text/json_text.h"
 
 #include <nlohmann/json.hpp>
 
@@ -31,7 +32,7 @@ void save_preferences(const std::filesystem::path& file, const Preferences& p) {
     const auto tmp = file.string() + ".tmp";
     {
         std::ofstream out(tmp, std::ios::trunc);
-        out << j.dump(2) << '\n';
+        out << text::json_text(j, 2) << '\n';
         if (!out) throw std::runtime_error(tmp + ": cannot write preferences");
     }
     std::filesystem::rename(tmp, file);

@@ -1,5 +1,9 @@
 #include "model/workstation.h"
 
+#include "import_sources.h"  // cli/: the repair of DICOM text stored by earlier versions
+
+#include "consilium/text/json_text.h"
+
 #include "consilium/decision/errors.h"
 #include "consilium/decision/patient_lookup.h"
 #include "consilium/decision/plugin_state.h"
@@ -21,7 +25,10 @@ std::string SeriesEntry::label() const {
     return text;
 }
 
-Workstation::Workstation(const std::filesystem::path& workspace) : workspace_(decision::Workspace::open(workspace)) {}
+Workstation::Workstation(const std::filesystem::path& workspace) : workspace_(decision::Workspace::open(workspace)) {
+    // Before anyone sees a name: text an earlier version stored undecoded is decoded again.
+    repair_note_ = cli::repair_workspace(workspace_);
+}
 
 std::vector<decision::User> Workstation::demo_users() {
     std::vector<decision::User> out;
@@ -171,7 +178,7 @@ void Workstation::record_series_viewed(const SeriesEntry& entry) {
                            {"study_uid", entry.study.study_uid},
                            {"patient_id", entry.study.patient_id}};
     store().audit().append(
-        decision::audit_record(*session_, "series.view", "series", entry.series.series_uid, details.dump()));
+        decision::audit_record(*session_, "series.view", "series", entry.series.series_uid, text::json_text(details)));
     tx->commit();
 }
 

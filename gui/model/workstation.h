@@ -33,6 +33,8 @@ public:
     explicit Workstation(const std::filesystem::path& workspace);
 
     const std::filesystem::path& folder() const { return workspace_.folder(); }
+    // What opening the workspace repaired (see cli::repair_workspace), "" when nothing.
+    const std::string& repair_note() const { return repair_note_; }
     decision::Store& store() { return workspace_.store(); }
     // Demo users shown on the log-in dialog ("password = user name").
     std::vector<decision::User> demo_users();
@@ -83,6 +85,7 @@ public:
 
 private:
     decision::Workspace workspace_;
+    std::string repair_note_;
     std::optional<decision::Session> session_;
     std::optional<decision::Session> checked_;  // between check_login and finish_login
     PatientList patients_;

@@ -107,9 +107,14 @@ std::string first_string(const json& dataset, const char* tag) {
     if (x.is_string()) return x.get<std::string>();
     if (x.is_number_integer()) return std::to_string(x.get<long long>());
     if (x.is_number()) return std::to_string(x.get<double>());
-    if (x.is_object()) {  // PN
-        auto a = x.find("Alphabetic");
-        if (a != x.end() && a->is_string()) return a->get<std::string>();
+    if (x.is_object()) {  // PN: its groups back in DICOM form, alphabetic=ideographic=phonetic
+        std::string groups[3];
+        const char* names[3] = {"Alphabetic", "Ideographic", "Phonetic"};
+        for (int g = 0; g < 3; ++g)
+            if (auto a = x.find(names[g]); a != x.end() && a->is_string()) groups[g] = a->get<std::string>();
+        if (!groups[2].empty()) return groups[0] + "=" + groups[1] + "=" + groups[2];
+        if (!groups[1].empty()) return groups[0] + "=" + groups[1];
+        return groups[0];
     }
     return "";
 }

@@ -2,6 +2,8 @@
 #include "internal.h"
 
 #include "consilium/decision/errors.h"
+#include "consilium/text/dicom_text.h"
+#include "consilium/text/utf8.h"
 
 #include <dcmtk/config/osconfig.h>
 #include <dcmtk/dcmdata/dcdeftag.h>
@@ -147,6 +149,9 @@ public:
         keys.putAndInsertString(DCM_StudyInstanceUID, "");
         keys.putAndInsertString(DCM_PatientID, q.patient_id.c_str());
         keys.putAndInsertString(DCM_PatientName, q.patient_name.c_str());
+        // Keys are typed in UTF-8; say so when they hold more than ASCII, so the PACS can match them.
+        if (!text::is_ascii(q.patient_name) || !text::is_ascii(q.patient_id))
+            keys.putAndInsertString(DCM_SpecificCharacterSet, "ISO_IR 192");
         std::string range = q.date_from.empty() && q.date_to.empty() ? "" : q.date_from + "-" + q.date_to;
         keys.putAndInsertString(DCM_StudyDate, range.c_str());
         keys.putAndInsertString(DCM_ModalitiesInStudy, q.modality.c_str());
@@ -157,12 +162,14 @@ public:
         std::vector<StudyMatch> out;
         for (auto* d : find(keys)) {
             StudyMatch m;
+            // Each response is in the character set it declares (0008,0005).
+            text::DicomTextDecoder decoder(*d, "C-FIND response from " + node_.name);
             m.study_uid = get(d, DCM_StudyInstanceUID);
-            m.patient_id = get(d, DCM_PatientID);
-            m.patient_name = get(d, DCM_PatientName);
+            m.patient_id = decoder.text(*d, DCM_PatientID);
+            m.patient_name = decoder.text(*d, DCM_PatientName);
             m.date = get(d, DCM_StudyDate);
-            m.description = get(d, DCM_StudyDescription);
-            m.accession = get(d, DCM_AccessionNumber);
+            m.description = decoder.text(*d, DCM_StudyDescription);
+            m.accession = decoder.text(*d, DCM_AccessionNumber);
             OFString mod;
             for (unsigned long i = 0; d->findAndGetOFString(DCM_ModalitiesInStudy, mod, i).good(); ++i)
                 if (!mod.empty()) m.modalities.push_back(mod.c_str());
@@ -184,7 +191,8 @@ public:
         keys.putAndInsertString(DCM_NumberOfSeriesRelatedInstances, "");
         std::vector<SeriesMatch> out;
         for (auto* d : find(keys)) {
-            SeriesMatch m{get(d, DCM_SeriesInstanceUID), get(d, DCM_Modality), get(d, DCM_SeriesDescription),
+            text::DicomTextDecoder decoder(*d, "C-FIND response from " + node_.name);
+            SeriesMatch m{get(d, DCM_SeriesInstanceUID), get(d, DCM_Modality), decoder.text(*d, DCM_SeriesDescription),
                           number(d, DCM_SeriesNumber), number(d, DCM_NumberOfSeriesRelatedInstances)};
             if (!m.series_uid.empty()) out.push_back(std::move(m));
         }
@@ -446,10 +454,11 @@ private:
         return out;
     }
 
+    // ASCII attributes (UIDs, dates, numbers).
     static std::string get(DcmDataset* d, const DcmTagKey& tag) {
         OFString v;
         d->findAndGetOFStringArray(tag, v);
-        return v.c_str();
+        return text::valid_utf8(v.c_str());
     }
     static int number(DcmDataset* d, const DcmTagKey& tag) {
         auto s = get(d, tag);

@@ -24,6 +24,9 @@ struct SourceSeries {
     std::array<double, 2> pixel_spacing{};  // between rows, between columns (DICOM order)
     int rows = 0, columns = 0;
     std::vector<SourceImage> images;  // sorted along the slice normal, lowest first
+    // The study's text in UTF-8, decoded by the source's Specific Character Set: the SR and SEG are
+    // written in ISO_IR 192, so what was copied from the source is replaced by these.
+    std::string patient_name, referring_physician, study_id, accession, study_description;
 };
 
 // Reads the headers of every file (pixel data left on disk). `who` names the suggestion in

@@ -71,6 +71,14 @@ int write_finding_seg(const SegInput& in, const fs::path& file) {
        "creating");
     std::unique_ptr<DcmSegmentation> seg(raw);
     ok(seg->importFromSourceImage(series.images.front().file.c_str()), "copying patient, study and frame of reference");
+    // Written in UTF-8 throughout: the copied text replaced by the source's, decoded.
+    ok(seg->getSOPCommon().setSpecificCharacterSet("ISO_IR 192", OFFalse), "character set");
+    ok(seg->getPatient().setPatientName(series.patient_name.c_str(), OFFalse), "patient name");
+    ok(seg->getPatient().setPatientID(series.patient_id.c_str(), OFFalse), "patient ID");
+    ok(seg->getStudy().setReferringPhysicianName(series.referring_physician.c_str(), OFFalse), "referring physician");
+    ok(seg->getStudy().setStudyID(series.study_id.c_str(), OFFalse), "study ID");
+    ok(seg->getStudy().setAccessionNumber(series.accession.c_str(), OFFalse), "accession number");
+    ok(seg->getStudy().setStudyDescription(series.study_description.c_str(), OFFalse), "study description");
     ok(seg->getSeries().setSeriesInstanceUID(in.series_uid.c_str()), "series UID");
     ok(seg->getSOPCommon().setSOPInstanceUID(in.sop_instance_uid.c_str()), "instance UID");
     ok(seg->getSeries().setSeriesNumber("9902"), "series number");

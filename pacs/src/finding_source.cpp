@@ -3,6 +3,8 @@
 // themselves, not from the workspace index.
 #include "finding_internal.h"
 
+#include "consilium/text/dicom_text.h"
+
 #include "consilium/decision/errors.h"
 
 #include <dcmtk/dcmdata/dcdeftag.h>
@@ -75,7 +77,13 @@ SourceSeries read_source_series(const std::vector<fs::path>& files, const std::s
             !numbers(d, DCM_PixelSpacing, spacing) || rows == 0 || columns == 0)
             throw InputError(who, "source image " + f.string() + " has no image geometry (position, orientation, spacing)");
         if (s.images.empty()) {
-            s.patient_id = text(d, DCM_PatientID);
+            text::DicomTextDecoder decoder(d, f.string());
+            s.patient_id = decoder.text(d, DCM_PatientID);
+            s.patient_name = decoder.text(d, DCM_PatientName);
+            s.referring_physician = decoder.text(d, DCM_ReferringPhysicianName);
+            s.study_id = decoder.text(d, DCM_StudyID);
+            s.accession = decoder.text(d, DCM_AccessionNumber);
+            s.study_description = decoder.text(d, DCM_StudyDescription);
             s.study_uid = text(d, DCM_StudyInstanceUID);
             s.series_uid = series_uid;
             s.frame_of_reference_uid = text(d, DCM_FrameOfReferenceUID);

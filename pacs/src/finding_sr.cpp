@@ -99,11 +99,23 @@ void write_finding_sr(const SrInput& in, const fs::path& file) {
         DcmFileFormat source;
         ok(source.loadFile(series.images.front().file.c_str(), EXS_Unknown, EGL_noChange, 4096), "reading the source image");
         ok(doc.readStudyData(*source.getDataset()), "copying patient and study");
+        // One character set for the whole document: the source's text decoded, and what the
+        // clinician or plugin wrote, all in UTF-8 (a Latin-1 source and a Greek reason can meet here).
+        const bool unicode = !ascii_only({s.reviewed_by.value_or(""), s.reason_text.value_or(""), s.note.value_or(""),
+                                          s.summary, req.algorithm_name, concept_now.meaning, s.coding.display,
+                                          series.patient_name, series.referring_physician, series.study_id,
+                                          series.accession, series.study_description, series.patient_id});
         OFString charset;
-        if ((source.getDataset()->findAndGetOFString(DCM_SpecificCharacterSet, charset).bad() || charset.empty()) &&
-            !ascii_only({s.reviewed_by.value_or(""), s.reason_text.value_or(""), s.note.value_or(""), s.summary,
-                         req.algorithm_name, concept_now.meaning, s.coding.display}))
-            doc.setSpecificCharacterSetType(DSRTypes::CS_UTF8);  // what the clinician or plugin wrote
+        source.getDataset()->findAndGetOFString(DCM_SpecificCharacterSet, charset);
+        if (unicode || !charset.empty()) {
+            doc.setSpecificCharacterSetType(DSRTypes::CS_UTF8);
+            ok(doc.setPatientName(series.patient_name.c_str(), OFFalse), "patient name");
+            ok(doc.setPatientID(series.patient_id.c_str(), OFFalse), "patient ID");
+            ok(doc.setReferringPhysicianName(series.referring_physician.c_str(), OFFalse), "referring physician");
+            ok(doc.setStudyID(series.study_id.c_str(), OFFalse), "study ID");
+            ok(doc.setAccessionNumber(series.accession.c_str(), OFFalse), "accession number");
+            ok(doc.setStudyDescription(series.study_description.c_str(), OFFalse), "study description");
+        }
     }
     doc.createNewSeries();
     ok(doc.setSeriesDescription("AI finding, clinician-reviewed"), "series description");

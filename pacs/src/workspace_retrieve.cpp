@@ -1,4 +1,5 @@
 // Retrieve into a workspace: stage, check, import as `import` does, audit (see workspace_retrieve.h).
+#include "consilium/text/json_text.h"
 #include "consilium/pacs/workspace_retrieve.h"
 
 #include "consilium/decision/audit.h"
@@ -53,7 +54,7 @@ WorkspaceRetrieved retrieve_into_workspace(decision::Workspace& ws, const decisi
     };
     auto audit = [&](const json& details) {
         auto tx = store.begin();
-        store.audit().append(decision::audit_record(session, "pacs.retrieve", "study", request.study_uid, details.dump()));
+        store.audit().append(decision::audit_record(session, "pacs.retrieve", "study", request.study_uid, text::json_text(details)));
         tx->commit();
     };
 

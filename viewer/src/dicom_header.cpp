@@ -1,5 +1,8 @@
 #include "consilium/viewer/dicom_header.h"
 
+#include "consilium/text/dicom_text.h"
+#include "consilium/text/utf8.h"
+
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcfilefo.h>
 #include <dcmtk/dcmdata/dcmetinf.h>
@@ -27,13 +30,14 @@ void quiet_dcmtk() {
     std::call_once(once, [] { OFLog::configure(OFLogger::FATAL_LOG_LEVEL); });
 }
 
+// ASCII attributes (UIDs, dates, codes): no character set involved.
 std::string text(DcmItem& item, const DcmTagKey& tag) {
     OFString v;
     if (item.findAndGetOFStringArray(tag, v).good()) {
         std::string s = v.c_str();
         while (!s.empty() && (s.back() == ' ' || s.back() == '\0')) s.pop_back();
         while (!s.empty() && s.front() == ' ') s.erase(s.begin());
-        return s;
+        return text::valid_utf8(s);
     }
     return {};
 }
@@ -128,21 +132,24 @@ DicomFile read_dicom_header(const std::filesystem::path& path) {
     d.series_uid = text(ds, DCM_SeriesInstanceUID);
     if (!magic && (d.study_uid.empty() || d.series_uid.empty())) throw std::runtime_error("not a DICOM file");
     d.frame_of_reference_uid = text(ds, DCM_FrameOfReferenceUID);
-    d.patient_id = text(ds, DCM_PatientID);
-    d.patient_name = text(ds, DCM_PatientName);
+    text::DicomTextDecoder decoder(ds, path.string());
+    d.specific_character_set = decoder.character_set();
+    d.patient_id = decoder.text(ds, DCM_PatientID);
+    d.patient_name = decoder.text(ds, DCM_PatientName);
     d.patient_birth_date = text(ds, DCM_PatientBirthDate);
     d.patient_sex = text(ds, DCM_PatientSex);
     d.study_date = text(ds, DCM_StudyDate);
     d.study_time = text(ds, DCM_StudyTime);
-    d.study_description = text(ds, DCM_StudyDescription);
-    d.accession_number = text(ds, DCM_AccessionNumber);
-    d.series_description = text(ds, DCM_SeriesDescription);
+    d.study_description = decoder.text(ds, DCM_StudyDescription);
+    d.accession_number = decoder.text(ds, DCM_AccessionNumber);
+    d.series_description = decoder.text(ds, DCM_SeriesDescription);
     d.modality = text(ds, DCM_Modality);
     d.series_number = integer(ds, DCM_SeriesNumber);
     d.instance_number = integer(ds, DCM_InstanceNumber);
     d.acquisition_number = integer(ds, DCM_AcquisitionNumber);
     d.transfer_syntax_uid = text(meta, DCM_TransferSyntaxUID);
     if (d.transfer_syntax_uid.empty()) d.transfer_syntax_uid = DcmXfer(ds.getOriginalXfer()).getXferID();
+    d.text_warnings = decoder.warnings();
 
     if (!ds.tagExists(DCM_PixelData) && !ds.tagExists(DCM_FloatPixelData) && !ds.tagExists(DCM_DoubleFloatPixelData)) {
         std::string what = dcmFindNameOfUID(d.sop_class_uid.c_str(), d.sop_class_uid.c_str());

@@ -245,11 +245,26 @@ void build_series(ScanResult& r) {
             if (!part.note.empty()) s.warnings.insert(s.warnings.begin(), part.note);
             auto [it, added] = study_index.emplace(s.study_uid, r.studies.size());
             if (added)
-                r.studies.push_back({f.study_uid, f.patient_id, f.patient_name, f.study_date, f.study_description, {}});
+                r.studies.push_back({f.study_uid, f.patient_id, f.patient_name, f.study_date, f.study_description, {},
+                                     f.specific_character_set, {}});
             r.studies[it->second].series.push_back(r.series.size());
             r.series.push_back(std::move(s));
         }
     }
+    // Text that could not be decoded, per study: the first few files named, then a count.
+    constexpr std::size_t kNamed = 5;
+    std::map<std::string, std::size_t> files_with_warnings;
+    for (const auto& f : r.files) {
+        if (f.text_warnings.empty()) continue;
+        auto it = study_index.find(f.study_uid);
+        if (it == study_index.end()) continue;
+        auto& study = r.studies[it->second];
+        if (++files_with_warnings[f.study_uid] <= kNamed)
+            study.warnings.insert(study.warnings.end(), f.text_warnings.begin(), f.text_warnings.end());
+    }
+    for (const auto& [uid, n] : files_with_warnings)
+        if (n > kNamed)
+            r.studies[study_index[uid]].warnings.push_back("the same in " + std::to_string(n - kNamed) + " more file(s) of this study");
 }
 
 }  // namespace consilium::viewer

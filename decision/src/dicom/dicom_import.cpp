@@ -1,5 +1,6 @@
 // DICOM studies into the workspace: check everything, then per study copy the files and write the
 // patient, study, series, timeline event and audit entry in one transaction.
+#include "consilium/text/json_text.h"
 #include "dicom_internal.h"
 
 #include "consilium/decision/crypto.h"
@@ -26,8 +27,15 @@ std::optional<std::string> non_empty(const std::string& s) {
     return t.empty() ? std::nullopt : std::optional<std::string>(t);
 }
 
+
+struct StudyDelta {
+    int patients_added = 0, studies_added = 0, series_added = 0, instances_added = 0, events_added = 0;
+};
+
+}  // namespace
+
 // The study's place on the patient's timeline: kind imaging, coded by modality.
-TimelineEvent study_event(const DicomStudyInput& study, std::int64_t patient_id) {
+TimelineEvent dicom::study_event(const DicomStudyInput& study, std::int64_t patient_id) {
     std::set<std::string> modalities;
     for (const auto& s : study.series)
         if (auto m = non_empty(s.modality)) modalities.insert(*m);
@@ -42,17 +50,10 @@ TimelineEvent study_event(const DicomStudyInput& study, std::int64_t patient_id)
     e.status = "available";
     e.resource_type = "DICOM";
     e.source_ref = "dicom-study/" + study.study_uid;
-    e.content_hash = sha256_hex(nlohmann::json{{"patient", patient_id}, {"code", e.code.code},
-                                               {"display", e.code.display}, {"start", e.start.value_or("")}}
-                                    .dump());
+    e.content_hash = sha256_hex(text::json_text(nlohmann::json{
+        {"patient", patient_id}, {"code", e.code.code}, {"display", e.code.display}, {"start", e.start.value_or("")}}));
     return e;
 }
-
-struct StudyDelta {
-    int patients_added = 0, studies_added = 0, series_added = 0, instances_added = 0, events_added = 0;
-};
-
-}  // namespace
 
 void check_dicom_import(Store& store, const std::vector<DicomStudyInput>& studies) {
     for (const auto& study : studies) {
@@ -164,7 +165,7 @@ DicomImportSummary import_dicom(Store& store, const fs::path& workspace, const S
                                {"source_folder", common_folder(sources).string()},
                                {"added", {{"patients", delta.patients_added}, {"studies", delta.studies_added},
                                           {"series", delta.series_added}, {"instances", delta.instances_added}}}};
-        store.audit().append(audit_record(session, "import.dicom", "study", study.study_uid, details.dump()));
+        store.audit().append(audit_record(session, "import.dicom", "study", study.study_uid, text::json_text(details)));
         tx->commit();
 
         summary.patients_added += delta.patients_added;

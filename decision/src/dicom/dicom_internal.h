@@ -32,6 +32,10 @@ CopyOutcome copy_instance(const std::filesystem::path& source, const std::filesy
 // Number of *.dcm files in a folder (0 if it does not exist).
 std::int64_t count_instances(const std::filesystem::path& folder);
 
+// The study's place on the patient's timeline: kind imaging, coded by its modalities, shown by
+// its description.
+TimelineEvent study_event(const DicomStudyInput& study, std::int64_t patient_id);
+
 // The deepest folder holding all of `files`.
 std::filesystem::path common_folder(const std::vector<std::filesystem::path>& files);
 

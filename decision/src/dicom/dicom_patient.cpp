@@ -3,6 +3,8 @@
 #include "dicom_internal.h"
 
 #include "consilium/decision/errors.h"
+#include "consilium/text/dicom_text.h"
+#include "consilium/text/utf8.h"
 
 #include <cctype>
 
@@ -45,8 +47,10 @@ std::optional<Patient> patient_for_id(Store& store, const std::string& patient_i
 
 namespace {
 
-// "O'BRIEN-SMITH" -> "O'Brien-Smith"; a part already in mixed case is kept as written.
+// "O'BRIEN-SMITH" -> "O'Brien-Smith"; a part already in mixed case, or with letters beyond ASCII
+// (whose case this cannot change safely: "MÜLLER", "ΠΑΠΑΔΟΠΟΥΛΟΣ"), is kept as written.
 std::string name_case(const std::string& part) {
+    if (!text::is_ascii(part)) return part;
     bool has_lower = false, has_upper = false;
     for (unsigned char c : part) {
         has_lower = has_lower || std::islower(c);
@@ -67,22 +71,50 @@ std::string name_case(const std::string& part) {
     return out;
 }
 
+// One group of a PN (components FAMILY^GIVEN^MIDDLE^PREFIX^SUFFIX): family, given (+ middle).
+struct NameParts {
+    std::string family, given;
+};
+
+NameParts name_parts(const std::string& group, bool change_case) {
+    std::vector<std::string> parts;
+    std::size_t from = 0;
+    auto part = [&](std::string s) { return change_case ? name_case(dicom::trim(s)) : dicom::trim(s); };
+    for (std::size_t caret; (caret = group.find('^', from)) != std::string::npos; from = caret + 1)
+        parts.push_back(part(group.substr(from, caret - from)));
+    parts.push_back(part(group.substr(from)));
+    NameParts n{parts[0], parts.size() > 1 ? parts[1] : ""};
+    if (parts.size() > 2 && !parts[2].empty()) n.given += (n.given.empty() ? "" : " ") + parts[2];
+    return n;
+}
+
+// Ideographic and phonetic forms are written family first, as their scripts are read: "山田 太郎".
+std::string family_first(const NameParts& n) {
+    return n.family.empty() ? n.given : n.given.empty() ? n.family : n.family + " " + n.given;
+}
+
 }  // namespace
 
 Patient patient_from_dicom(const DicomPatient& dicom) {
     Patient p;
     p.mrn = dicom::trim(dicom.patient_id);
-    // PN: the alphabetic group (before any '='), components FAMILY^GIVEN^MIDDLE^PREFIX^SUFFIX.
-    const std::string alphabetic = dicom.name.substr(0, dicom.name.find('='));
-    std::vector<std::string> parts;
-    std::size_t from = 0;
-    for (std::size_t caret; (caret = alphabetic.find('^', from)) != std::string::npos; from = caret + 1)
-        parts.push_back(name_case(dicom::trim(alphabetic.substr(from, caret - from))));
-    parts.push_back(name_case(dicom::trim(alphabetic.substr(from))));
-    p.family = parts[0];
-    if (parts.size() > 1) p.given = parts[1];
-    if (parts.size() > 2 && !parts[2].empty()) p.given += (p.given.empty() ? "" : " ") + parts[2];
-    p.name = p.given.empty() ? p.family : p.family.empty() ? p.given : p.given + " " + p.family;
+    // PN: alphabetic=ideographic=phonetic. The alphabetic group names the patient; when it is empty
+    // (a name written only in kanji, say) the ideographic group does, so a name is never lost.
+    const auto groups = text::person_name_groups(text::valid_utf8(dicom.name));
+    const NameParts alphabetic = name_parts(groups.alphabetic, true);
+    const NameParts ideographic = name_parts(groups.ideographic, false);
+    const NameParts phonetic = name_parts(groups.phonetic, false);
+    p.name_ideographic = family_first(ideographic);
+    p.name_phonetic = family_first(phonetic);
+    const NameParts& main = !alphabetic.family.empty() || !alphabetic.given.empty() ? alphabetic
+                            : !p.name_ideographic.empty()                            ? ideographic
+                                                                                     : phonetic;
+    p.family = main.family;
+    p.given = main.given;
+    if (&main == &alphabetic)
+        p.name = p.given.empty() ? p.family : p.family.empty() ? p.given : p.given + " " + p.family;
+    else
+        p.name = family_first(main);
     p.birth_date = dicom::dicom_date(dicom.birth_date);
     const auto sex = dicom::trim(dicom.sex);
     if (sex == "M") p.sex = "male";

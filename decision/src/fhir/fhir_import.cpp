@@ -1,4 +1,5 @@
 #include "consilium/decision/fhir_import.h"
+#include "consilium/text/json_text.h"
 
 #include "consilium/decision/crypto.h"
 #include "consilium/decision/errors.h"
@@ -60,12 +61,12 @@ void take_resource(FileContent& out, const Json& r, const std::string& full_url,
     at.resource = *type + (id ? "/" + *id : "");
     auto mapped = fhir::map_resource(r, full_url, at);
     if (mapped.patient) {
-        mapped.patient->patient.resource_json = r.dump();
+        mapped.patient->patient.resource_json = text::json_text(r);
         mapped.patient->patient.content_hash = sha256_hex(*mapped.patient->patient.resource_json);
         out.patients.push_back(std::move(*mapped.patient));
     } else if (mapped.event) {
         auto& e = mapped.event->event;
-        e.resource_json = r.dump();
+        e.resource_json = text::json_text(r);
         e.content_hash = sha256_hex(*e.resource_json);
         e.source_ref = id ? *type + "/" + *id : (!full_url.empty() ? full_url : *type + "#" + *e.content_hash);
         out.events.push_back(std::move(*mapped.event));
@@ -333,7 +334,7 @@ ImportSummary FhirImport::commit(const Session& session, const ImportHooks& hook
                                            {"updated", delta.events_updated}, {"unchanged", delta.events_unchanged}}},
                                {"skipped", skipped},
                                {"patient_ids", id_list(touched)}};
-        store.audit().append(audit_record(session, "import.fhir", "file", file.path, details.dump()));
+        store.audit().append(audit_record(session, "import.fhir", "file", file.path, text::json_text(details)));
         tx->commit();
         hooks.report(f + 1, files.size());
 

@@ -17,7 +17,10 @@ struct Patient {
     std::string mrn;               // medical record number: the identifier typed MR, else the first one
     std::string family;
     std::string given;             // given names, space-separated
-    std::string name;              // as shown: "Given Family"
+    std::string name;              // as shown: "Given Family" (may be empty: nothing was recorded)
+    // The other forms of a DICOM person name, as shown ("山田 太郎", "やまだ たろう"); "" when absent.
+    std::string name_ideographic;
+    std::string name_phonetic;
     std::optional<std::string> birth_date;  // YYYY-MM-DD (or partial)
     std::optional<std::string> sex;         // FHIR gender: male | female | other | unknown
     std::optional<std::string> source_ref;  // Patient/<id> of the source record

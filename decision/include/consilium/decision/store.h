@@ -167,6 +167,11 @@ public:
     virtual PacsNodeRepository& pacs_nodes() = 0;
     virtual AuditTrail& audit() = 0;
     virtual int schema_version() = 0;
+    // Work a schema migration left for the program because it needs the workspace's files, not
+    // only SQL (e.g. "dicom-text": decode stored DICOM text again). finish_repair() removes one,
+    // inside the write transaction that did it.
+    virtual std::vector<std::string> pending_repairs() = 0;
+    virtual void finish_repair(std::string_view name) = 0;
 };
 
 struct SqliteOptions {

@@ -39,9 +39,13 @@ struct DicomFile {
     std::optional<double> pixel_padding_value;
     bool enhanced = false;                     // per-frame functional groups
     std::vector<Frame> frames;
+    // Text is UTF-8, decoded by the file's Specific Character Set (0008,0005), kept here as written.
+    // What could not be decoded became U+FFFD; each such attribute has a warning naming the file.
+    std::string specific_character_set;
+    std::vector<std::string> text_warnings;
 };
 
-// Reads the header. Throws std::runtime_error with a reason for a file that is not DICOM, is not
+// Reads the header; person names keep their groups (alphabetic=ideographic=phonetic). Throws std::runtime_error with a reason for a file that is not DICOM, is not
 // an image, or whose header cannot be parsed.
 DicomFile read_dicom_header(const std::filesystem::path& file);
 

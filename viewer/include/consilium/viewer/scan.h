@@ -34,8 +34,10 @@ struct Series {
 };
 
 struct Study {
-    std::string study_uid, patient_id, patient_name, date, description;
+    std::string study_uid, patient_id, patient_name, date, description;  // UTF-8; the name in DICOM PN form
     std::vector<std::size_t> series;  // indexes into ScanResult::series
+    std::string character_set;        // Specific Character Set (0008,0005) of its first file, as written
+    std::vector<std::string> warnings;  // text that could not be decoded (U+FFFD put in its place)
 };
 
 struct Unreadable {
