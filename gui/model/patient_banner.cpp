@@ -5,6 +5,23 @@
 #include <cstdio>
 
 namespace consilium::gui {
+namespace {
+
+bool ascii(const std::string& s) {
+    for (unsigned char c : s)
+        if (c >= 0x80) return false;
+    return true;
+}
+
+// The ideographic and phonetic forms that differ from the main name, joined by " · ".
+std::string other_forms(const decision::Patient& p) {
+    std::string out;
+    for (const auto* form : {&p.name_ideographic, &p.name_phonetic})
+        if (!form->empty() && *form != p.name) out += (out.empty() ? "" : " \u00b7 ") + *form;
+    return out;
+}
+
+}  // namespace
 
 std::optional<int> age_in_years(const std::string& birth, const std::string& today) {
     int by = 0, bm = 1, bd = 1, ty = 0, tm = 0, td = 0;
@@ -36,15 +53,25 @@ BannerColour banner_colour(std::int64_t patient_id) {
 
 PatientBanner make_banner(const decision::Patient& p, const std::string& today) {
     PatientBanner b;
+    // The family name in capitals, as banners write it; only where capitals are plain ASCII (a name
+    // in another script is shown as recorded rather than half converted).
     std::string family = p.family;
-    for (auto& c : family) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    if (ascii(family))
+        for (auto& c : family) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     b.name = family.empty() ? p.name : (p.given.empty() ? family : family + ", " + p.given);
+    b.other_names = other_forms(p);
     b.birth_date = p.birth_date.value_or("unknown");
     if (p.birth_date) b.age = age_in_years(*p.birth_date, today);
     b.sex = p.sex.value_or("unknown");
     b.identifier = p.mrn.empty() ? "id " + std::to_string(p.id) : "MRN " + p.mrn;
     b.colour = banner_colour(p.id);
     return b;
+}
+
+std::string shown_name(const decision::Patient& p) {
+    const std::string others = other_forms(p);
+    if (p.name.empty()) return others;
+    return others.empty() ? p.name : p.name + " (" + others + ")";
 }
 
 }  // namespace consilium::gui

@@ -14,7 +14,8 @@ struct BannerColour {
 };
 
 struct PatientBanner {
-    std::string name;           // "ERDMAN, Louis"
+    std::string name;           // "ERDMAN, Louis"; "" when no name was recorded (the view says so)
+    std::string other_names;    // the ideographic and phonetic forms: "山田 太郎 · やまだ たろう"
     std::string birth_date;     // YYYY-MM-DD or "unknown"
     std::optional<int> age;     // completed years today
     std::string sex;            // male | female | other | unknown
@@ -28,5 +29,7 @@ std::string today_iso();
 // Eight well separated, dark-enough colours (white text stays readable); by patient id.
 BannerColour banner_colour(std::int64_t patient_id);
 PatientBanner make_banner(const decision::Patient& patient, const std::string& today);
+// Every recorded form of the name for lists: "Tarou Yamada (山田 太郎 · やまだ たろう)"; "" when none.
+std::string shown_name(const decision::Patient& patient);
 
 }  // namespace consilium::gui

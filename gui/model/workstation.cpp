@@ -89,7 +89,7 @@ void Workstation::refresh_patients() {
     for (const auto& p : store().patients().list()) {
         PatientRow r;
         r.id = p.id;
-        r.name = p.name;
+        r.name = shown_name(p);  // "" when no name was recorded: the list says so, with the MRN
         r.mrn = p.mrn;
         r.birth_date = p.birth_date.value_or("");
         r.sex = p.sex.value_or("");

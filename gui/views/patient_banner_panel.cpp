@@ -44,11 +44,20 @@ void PatientBannerPanel::on_paint(wxPaintEvent&) {
     const int mid = size.y / 2;
     if (banner) {
         dc.SetFont(big);
-        const wxString name = wxString::FromUTF8(banner->name);
+        // The identity is never blank: no recorded name is said in words, and the MRN, birth date
+        // and sex are always drawn beside it.
+        const wxString name = banner->name.empty() ? _("(no name recorded)") : wxString::FromUTF8(banner->name);
         dc.DrawText(name, x, mid - dc.GetTextExtent(name).y / 2);
-        x += dc.GetTextExtent(name).x + 24;
+        x += dc.GetTextExtent(name).x + 16;
         dc.SetFont(normal);
-        wxString details = wxString::Format(_("born %s"), wxString::FromUTF8(banner->birth_date));
+        if (!banner->other_names.empty()) {
+            const wxString others = wxString::FromUTF8(banner->other_names);
+            dc.DrawText(others, x, mid - dc.GetTextExtent(others).y / 2);
+            x += dc.GetTextExtent(others).x + 16;
+        }
+        x += 8;
+        const wxString born = banner->birth_date == "unknown" ? _("unknown") : wxString::FromUTF8(banner->birth_date);
+        wxString details = wxString::Format(_("born %s"), born);
         if (banner->age) details += wxString::Format(_(" (%d y)"), *banner->age);
         details += "   " + wxGetTranslation(wxString::FromUTF8(banner->sex)) + "   " + wxString::FromUTF8(banner->identifier);
         dc.DrawText(details, x, mid - dc.GetTextExtent(details).y / 2);

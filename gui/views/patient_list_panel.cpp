@@ -58,7 +58,11 @@ void PatientListPanel::fill() {
     const auto open_id = workstation_.patient() ? workstation_.patient()->id : 0;
     for (std::size_t i = 0; i < rows.size(); ++i) {
         const auto& r = rows[i];
-        const long item = list_->InsertItem(static_cast<long>(i), wxString::FromUTF8(r.name));
+        // Never a blank row: a patient recorded without a name is named as such, by MRN.
+        const wxString name = r.name.empty()
+                                  ? wxString::Format(_("(no name recorded) MRN %s"), wxString::FromUTF8(r.mrn))
+                                  : wxString::FromUTF8(r.name);
+        const long item = list_->InsertItem(static_cast<long>(i), name);
         list_->SetItem(item, 1, wxString::FromUTF8(r.birth_date));
         list_->SetItem(item, 2, r.news2_band ? wxGetTranslation(wxString::FromUTF8(*r.news2_band)) : wxString("-"));
         list_->SetItem(item, 3, r.open_suggestions ? wxString::Format("%d", r.open_suggestions) : wxString("-"));
