@@ -45,6 +45,8 @@ const char* kUsage =
     "  plugins list | plugins info ID | plugins enable ID | plugins disable ID [--reason TEXT]\n"
     "  plugins stats ID                                              (developer, admin: runs, decisions, reasons per version)\n"
     "  plugins run ID --patient PATIENT [--series UID] [--timeout S]   (out of process; exit 0 only when it succeeded)\n"
+    "      [--outside-intended-use]                                  (clinicians: run although the patient is outside the\n"
+    "                                                                model's intended population; audited, suggestions marked)\n"
     "  audit verify | audit log [--since ISO] [--user U] [--action A] | audit export --format fhir|syslog [--out FILE]\n"
     "  pacs add NAME --dicomweb URL | --dimse AET@HOST:PORT [--calling-aet AET]   (admin)\n"
     "  pacs list | pacs echo NAME | pacs query NAME [--patient-id ID] [--modality M] [--date FROM-TO]\n"

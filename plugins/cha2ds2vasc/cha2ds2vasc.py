@@ -2,6 +2,10 @@
 """Consilium command plugin: CHA2DS2-VASc stroke risk and the 2020 ESC anticoagulation option for a
 patient with atrial fibrillation.
 
+A patient outside its intended use (under 18; intended_use.py) is declined: suggestions.json holds
+no suggestion and "declined" with the reason, unless the host says a clinician asked for the run
+anyway (Bundle meta.tag urn:consilium:plugin-run|outside-intended-use).
+
 Run by the host as `python3 cha2ds2vasc.py --input DIR --output DIR`: reads DIR/context.json (the
 patient as a FHIR R4 Bundle), writes suggestions.json into the output folder. A record without
 atrial fibrillation gets no suggestion (an empty list) and a note on stderr. Exit 2 when the
@@ -14,6 +18,7 @@ import os
 import sys
 
 import advice
+import intended_use
 import record as rec
 import score as sc
 
@@ -57,7 +62,9 @@ def main(argv):
         with open(path, encoding="utf-8") as f:
             bundle = json.load(f)
         print("PROGRESS 0.3", file=sys.stderr, flush=True)
-        suggestions, note = suggestions_for(bundle)
+        rec.read(bundle)  # a malformed context fails the run before anything else is said about it
+        declined = "" if intended_use.clinicians_override(bundle) else intended_use.why_not_applicable(bundle)
+        suggestions, note = ([], "declined: " + declined) if declined else suggestions_for(bundle)
     except OSError as e:
         print("cha2ds2vasc: cannot read %s: %s" % (path, e.strerror or e), file=sys.stderr)
         return 1
@@ -69,7 +76,10 @@ def main(argv):
     target = os.path.join(args.output, "suggestions.json")
     try:
         with open(target + ".tmp", "w", encoding="utf-8") as f:
-            json.dump({"suggestions": suggestions}, f, ensure_ascii=False, indent=1)
+            out = {"suggestions": suggestions}
+            if declined:
+                out["declined"] = declined  # the host records the run as refused, not failed
+            json.dump(out, f, ensure_ascii=False, indent=1)
         os.replace(target + ".tmp", target)
     except OSError as e:
         print("cha2ds2vasc: cannot write %s: %s" % (target, e.strerror or e), file=sys.stderr)

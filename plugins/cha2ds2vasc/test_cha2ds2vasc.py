@@ -8,7 +8,10 @@ import os
 import tempfile
 import unittest
 
+import datetime
+
 import cha2ds2vasc
+import intended_use
 import record
 import score
 
@@ -158,6 +161,47 @@ class Interface(unittest.TestCase):
 
     def test_age_points(self):
         self.assertEqual([score.age_points(a) for a in (64, 65, 74, 75)], [0, 1, 1, 2])
+
+
+class IntendedUse(unittest.TestCase):
+    TODAY = datetime.date(2026, 12, 6)
+
+    def test_children_and_unknown_ages_are_declined(self):
+        why = intended_use.why_not_applicable(bundle(birth="2010-05-01"), self.TODAY)
+        self.assertIn("age 16 years is below the minimum 18", why)
+        self.assertIn("age unknown (no birth date recorded)", intended_use.why_not_applicable(bundle(birth=None), self.TODAY))
+        self.assertIn("age uncertain (17 or 18 years", intended_use.why_not_applicable(bundle(birth="2008"), self.TODAY))
+
+    def test_an_adult_from_the_18th_birthday_on(self):
+        self.assertEqual(intended_use.why_not_applicable(bundle(birth="2008-12-06"), self.TODAY), "")
+        self.assertIn("age 17", intended_use.why_not_applicable(bundle(birth="2008-12-07"), self.TODAY))
+        self.assertEqual(intended_use.why_not_applicable(bundle(birth="1946-01-01"), self.TODAY), "")
+
+    def _main(self, b):
+        with tempfile.TemporaryDirectory() as d:
+            os.makedirs(os.path.join(d, "in"))
+            os.makedirs(os.path.join(d, "out"))
+            with open(os.path.join(d, "in", "context.json"), "w") as f:
+                json.dump(b, f)
+            log = io.StringIO()
+            with contextlib.redirect_stderr(log):
+                code = cha2ds2vasc.main(["--input", d + "/in", "--output", d + "/out"])
+            with open(os.path.join(d, "out", "suggestions.json")) as f:
+                return code, json.load(f), log.getvalue()
+
+    def test_main_declines_a_child_unless_a_clinician_asked_for_the_run(self):
+        child = bundle(birth=str(intended_use.today_utc().year - 9) + "-01-01", conditions=("af", "hypertension"))
+        code, out, log = self._main(child)
+        self.assertEqual(code, 0)
+        self.assertEqual(out["suggestions"], [])
+        self.assertIn("below the minimum 18", out["declined"])
+        self.assertIn("declined", log)
+        child["meta"] = {"tag": [{"system": "urn:consilium:plugin-run", "code": "outside-intended-use",
+                                  "display": "outside intended use: age 9 years is below the minimum 18"}]}
+        code, out, _ = self._main(child)
+        self.assertEqual(code, 0)
+        self.assertNotIn("declined", out)
+        self.assertEqual([s["kind"] for s in out["suggestions"]], ["risk", "treatment"])
 
 
 if __name__ == "__main__":

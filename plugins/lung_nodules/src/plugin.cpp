@@ -1,8 +1,10 @@
 // plugin.cpp - the lung-nodule candidate plugin: takes the CT volume from the host, runs the
 // classical detector (detector.h), writes the label mask `mask.nrrd` into the work folder and
-// emits one `finding` per candidate for a radiologist to confirm or reject.
+// emits one `finding` per candidate for a radiologist to confirm or reject. A child's scan is
+// declined ({"suggestions": [], "declined": why}; adults_only.h) unless a clinician asked for it.
 //
 // Built against the plugin SDK plus ITK (used in itk_components.cpp only).
+#include "adults_only.h"
 #include "components.h"
 #include "detector.h"
 
@@ -50,6 +52,11 @@ std::string rationale(const lung::Nodule& n) {
 class LungNodulesPlugin : public sdk::Plugin {
 public:
     void run(sdk::Context& ctx) override {
+        if (auto why = lung::why_not_applicable(std::string(ctx.context_json())); !why.empty()) {
+            ctx.info("declined: " + why);
+            ctx.emit_json("{\"suggestions\": [], \"declined\": " + sdk::json_string(why) + "}");
+            return;
+        }
         const auto volume = ctx.volume();
         if (!volume) throw sdk::HostError("lung nodules: the host gave no volume", CONSILIUM_STATUS_INVALID_ARGUMENT);
         if (volume->modality() != "CT")

@@ -4,9 +4,13 @@
 //
 // Built against the plugin SDK alone (plus nlohmann_json to read the Bundle).
 //
+// A patient outside NEWS2's intended use (under 16, pregnancy recorded; intended_use.h) is declined
+// ({"suggestions": [], "declined": why}) unless the host says a clinician asked for the run anyway.
+//
 // With no vital sign at all the plugin emits a single `risk` suggestion without score or band,
 // complete=false, summary "NEWS2 not computable: no vital signs recorded" (so the clinician sees
 // that it ran and why there is no score), and logs "not computable: no vital signs".
+#include "intended_use.h"
 #include "news2_score.h"
 
 #include <consilium_plugin.hpp>
@@ -148,6 +152,15 @@ public:
     void run(consilium::sdk::Context& ctx) override {
         const json bundle = json::parse(ctx.context_json(), nullptr, false);
         if (!bundle.is_object()) throw std::runtime_error("the patient context is not a JSON object");
+        // Adults only, not in pregnancy: declined here too, unless a clinician asked for the run anyway.
+        const std::string override_reason = consilium::news2::clinicians_override(bundle);
+        if (override_reason.empty()) {
+            if (auto why = consilium::news2::why_not_applicable(bundle, consilium::news2::today_utc()); !why.empty()) {
+                ctx.info("declined: " + why);
+                ctx.emit_json(json{{"suggestions", json::array()}, {"declined", why}}.dump());
+                return;
+            }
+        }
         std::map<n2::Parameter, std::vector<Reading>> readings;
         bool scale2 = false;
         if (bundle.contains("entry") && bundle["entry"].is_array())
@@ -219,6 +232,9 @@ public:
             }
         }
         why += "\nTotal " + std::to_string(result.total) + ", band " + n2::to_string(result.band) + ".";
+        if (!override_reason.empty())
+            why += " Computed at a clinician's request outside NEWS2's intended use (" + override_reason +
+                   "): the RCP chart and its clinical response were not made for this patient.";
         if (!result.complete)
             why += " The score is a lower bound: " + n2::missing_list(result) +
                    " could add points; record them for a complete score.";

@@ -1,0 +1,29 @@
+#include "plugin_listing.h"
+
+#include "consilium/decision/errors.h"
+#include "consilium/decision/plugin_state.h"
+
+namespace consilium::cli {
+
+std::string ListedPlugin::reason() const {
+    if (!found.available) return found.reason;
+    if (state.quarantined) return "quarantined: " + state.reason.value_or("failed too often in a row");
+    return {};
+}
+
+std::vector<ListedPlugin> list_plugins(decision::Workspace& ws, const Context& ctx) {
+    std::vector<ListedPlugin> out;
+    for (auto& p : plugins::discover_plugins(plugins::SearchPath::standard(ws.folder(), ctx.executable))) {
+        auto state = ws.store().plugin_states().find(p.id).value_or(decision::default_plugin_state(p.id));
+        out.push_back({std::move(p), std::move(state)});
+    }
+    return out;
+}
+
+const ListedPlugin& find_listed_plugin(const std::vector<ListedPlugin>& all, const std::string& id) {
+    for (const auto& l : all)
+        if (l.found.id == id) return l;
+    throw decision::NotFound("plugin '" + id + "': not found on the plugin search path");
+}
+
+}  // namespace consilium::cli
