@@ -1,9 +1,17 @@
 #include "sqlite_store.h"
 
+#include "consilium/text/utf8.h"
+
 #include "consilium/decision/clinical_time.h"
 
 namespace consilium::decision::sqlite {
 namespace {
+
+// Descriptions are read as UTF-8 even where an older record holds other bytes.
+std::optional<std::string> readable(std::optional<std::string> v) {
+    if (v) *v = text::valid_utf8(*v);
+    return v;
+}
 
 constexpr const char* kStudyColumns = "SELECT id, patient_id, study_uid, study_date, description, accession FROM imaging_study ";
 constexpr const char* kSeriesColumns =
@@ -15,7 +23,7 @@ ImagingStudy study_row(const Statement& s) {
     st.patient_id = s.int64(1);
     st.study_uid = s.text(2);
     st.date = s.optional_text(3);
-    st.description = s.optional_text(4);
+    st.description = readable(s.optional_text(4));
     st.accession = s.optional_text(5);
     return st;
 }
@@ -26,7 +34,7 @@ ImagingSeries series_row(const Statement& s) {
     se.study_id = s.int64(1);
     se.series_uid = s.text(2);
     se.modality = s.optional_text(3);
-    se.description = s.optional_text(4);
+    se.description = readable(s.optional_text(4));
     se.instances = s.int64(5);
     se.folder = s.optional_text(6).value_or("");
     se.geometry_json = s.optional_text(7).value_or("{}");

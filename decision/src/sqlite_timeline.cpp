@@ -1,11 +1,21 @@
 #include "sqlite_store.h"
 
+#include "consilium/text/utf8.h"
+
 #include <algorithm>
 #include <cstdint>
 #include <string>
 #include <unordered_map>
 
 namespace consilium::decision::sqlite {
+namespace {
+
+std::optional<std::string> readable(std::optional<std::string> v) {
+    if (v) *v = text::valid_utf8(*v);
+    return v;
+}
+
+}  // namespace
 
 std::vector<TimelineEvent> Timeline::events(std::int64_t patient_id, const TimelineFilter& filter) {
     // Kinds are filtered with a bitmask, so the statement text never varies with the filter.
@@ -39,12 +49,13 @@ std::vector<TimelineEvent> Timeline::events(std::int64_t patient_id, const Timel
         e.id = s.int64(0);
         e.patient_id = patient_id;
         e.kind = event_kind_from_string(s.text_view(1)).value_or(EventKind::observation);
-        e.code = {s.text(2), s.text(3), s.text(4)};
+        // What people read is UTF-8 even where a damaged or older record holds other bytes.
+        e.code = {s.text(2), s.text(3), text::valid_utf8(s.text(4))};
         e.start = s.optional_text(5);
         e.end = s.optional_text(6);
         e.value_num = s.optional_real(7);
-        e.value_text = s.optional_text(8);
-        e.unit = s.optional_text(9);
+        e.value_text = readable(s.optional_text(8));
+        e.unit = readable(s.optional_text(9));
         e.status = s.optional_text(10);
         e.resource_type = s.text(11);
         e.source_ref = s.optional_text(12);
@@ -69,7 +80,7 @@ std::vector<TimelineEvent> Timeline::events(std::int64_t patient_id, const Timel
         auto it = index.find(c.int64(0));
         if (it == index.end()) continue;  // filtered out
         out[it->second].components.push_back(
-            {{c.text(1), c.text(2), c.text(3)}, c.optional_real(4), c.optional_text(5), c.optional_text(6)});
+            {{c.text(1), c.text(2), text::valid_utf8(c.text(3))}, c.optional_real(4), readable(c.optional_text(5)), readable(c.optional_text(6))});
     }
     c.reset();
     return out;
