@@ -157,7 +157,7 @@ public:
         std::string url = base_ + "/studies?includefield=00081030&includefield=00080061&includefield=00201206"
                                   "&includefield=00201208&includefield=00080050";
         auto add = [&](const char* key, const std::string& value) {
-            if (!value.empty()) url += std::string("&") + key + "=" + escape(value);
+            if (!value.empty()) url += std::string("&") + key + "=" + escape_query_value(value);
         };
         add("PatientID", q.patient_id);
         add("PatientName", q.patient_name);
@@ -267,6 +267,23 @@ public:
     }
 
 private:
+    // The wildcards * and ? and the list separator , are legal in a URI query (RFC 3986) and are
+    // sent as they are: Orthanc 1.10's QIDO-RS does not percent-decode query values, so
+    // "PatientID=CS%2A" would match only a literal "CS%2A".
+    std::string escape_query_value(const std::string& value) {
+        std::string e = escape(value), out;
+        for (std::size_t i = 0; i < e.size(); ++i) {
+            const std::string_view code = e[i] == '%' ? std::string_view(e).substr(i, 3) : std::string_view();
+            if (code == "%2A" || code == "%3F" || code == "%2C") {
+                out += code == "%2A" ? '*' : code == "%3F" ? '?' : ',';
+                i += 2;
+            } else {
+                out += e[i];
+            }
+        }
+        return out;
+    }
+
     std::string escape(const std::string& value) {
         std::unique_ptr<CURL, CurlDeleter> c(curl_easy_init());
         char* e = curl_easy_escape(c.get(), value.c_str(), static_cast<int>(value.size()));
