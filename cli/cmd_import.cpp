@@ -62,7 +62,8 @@ int cmd_import(const Context& ctx, const Words& words) {
                           {"instances", d.instances_added}}},
                         {"updated", {{"patients", s.patients_updated}, {"events", s.events_updated}}},
                         {"unchanged", {{"events", s.events_unchanged}}},
-                        {"skipped", skipped}});
+                        {"skipped", skipped},
+                        {"warnings", sources.text_warnings}});
         return 0;
     }
     if (s.files)
@@ -73,6 +74,7 @@ int cmd_import(const Context& ctx, const Words& words) {
         std::cout << "Imported DICOM: " << d.studies << " study(ies), " << d.series << " series, " << d.instances
                   << " instance(s) (" << d.studies_added << " new studies, " << d.series_added << " new series, "
                   << d.instances_added << " new files; " << d.patients_added << " new patient(s)).\n";
+    for (const auto& w : sources.text_warnings) std::cout << "warning: " << w << '\n';
     if (!s.skipped.empty()) std::cout << "Skipped (not timeline data): " << s.skipped.size() << " group(s); --json lists them.\n";
     std::vector<DicomSkip> unused = sources.unreadable;
     unused.insert(unused.end(), d.skipped.begin(), d.skipped.end());

@@ -29,8 +29,9 @@ nlohmann::json geometry(const viewer::Series& s) {
 
 // Adds one scan's studies to `studies` (grouped by UID across every path given).
 void add_scan(const viewer::ScanResult& scan, std::vector<decision::DicomStudyInput>& studies,
-              std::map<std::string, std::size_t>& study_index) {
+              std::map<std::string, std::size_t>& study_index, std::vector<std::string>& text_warnings) {
     for (const auto& study : scan.studies) {
+        text_warnings.insert(text_warnings.end(), study.warnings.begin(), study.warnings.end());
         for (auto si : study.series) {
             const auto& part = scan.series[si];
             if (part.slices.empty()) continue;
@@ -105,7 +106,7 @@ ImportSources gather_import_sources(const std::vector<std::string>& paths, const
                 out.unreadable.push_back({u.path.string(), u.reason});
             }
             for (const auto& s : scan.series) usable += s.slices.empty() ? 0 : 1;
-            add_scan(scan, out.dicom_studies, study_index);
+            add_scan(scan, out.dicom_studies, study_index, out.text_warnings);
         }
         if (fhir == 0 && usable == 0)
             throw InputError(path, "holds no FHIR (*.json, *.ndjson) and no readable DICOM images" +

@@ -17,6 +17,7 @@ struct ImportSources {
     std::vector<std::filesystem::path> fhir_files;
     std::vector<decision::DicomStudyInput> dicom_studies;
     std::vector<decision::DicomSkip> unreadable;  // files that are neither FHIR nor usable DICOM
+    std::vector<std::string> text_warnings;       // DICOM text that could not be decoded (U+FFFD put in)
 };
 
 bool is_fhir_file_name(const std::filesystem::path& path);
