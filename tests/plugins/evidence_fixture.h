@@ -66,6 +66,7 @@ struct StoreFixture {
         p.family = "Phantom";
         p.given = "Chest";
         p.name = "Chest Phantom";
+        p.birth_date = "1960-04-02";  // an adult: the shipped lung-nodule plugin is for adults
         auto tx = store->begin();
         patient = store->patients().insert(p);
         tx->commit();

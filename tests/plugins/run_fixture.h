@@ -50,12 +50,15 @@ struct RunFixture {
     }
 
     // Lays out <dir>/plugins/<behaviour>/ with the test library and a manifest, and discovers it.
-    cp::DiscoveredPlugin plugin(const std::string& behaviour, int timeout_s = 30, int memory_mb = 512) {
+    // `population`: the manifest's model.population (none when null).
+    cp::DiscoveredPlugin plugin(const std::string& behaviour, int timeout_s = 30, int memory_mb = 512,
+                                const json& population = nullptr) {
         const char* libs = std::getenv("CONSILIUM_TEST_PLUGINS");
         BOOST_REQUIRE(libs);
         auto m = valid_native("org.test." + behaviour);
         m["library"] = behaviour + ".so";
         m["limits"] = {{"timeout_s", timeout_s}, {"memory_mb", memory_mb}};
+        if (!population.is_null()) m["model"]["population"] = population;
         auto folder = dir / "plugins";
         auto file = write_plugin(folder, behaviour, m);
         fs::copy_file(fs::path(libs) / (behaviour + ".so"), file.parent_path() / (behaviour + ".so"),
@@ -67,10 +70,12 @@ struct RunFixture {
     }
 
     // A command plugin: <dir>/cmdplugins/<name>/ with run.sh as given, run as ["sh","run.sh"].
-    cp::DiscoveredPlugin command_plugin(const std::string& name, const std::string& script, int timeout_s = 30) {
+    cp::DiscoveredPlugin command_plugin(const std::string& name, const std::string& script, int timeout_s = 30,
+                                        const json& population = nullptr) {
         auto m = valid_command("org.test.cmd." + name);
         m["command"] = {"sh", "run.sh"};
         m["limits"] = {{"timeout_s", timeout_s}, {"memory_mb", 512}};
+        if (!population.is_null()) m["model"]["population"] = population;
         auto folder = dir / "cmdplugins";
         auto file = write_plugin(folder, name, m);
         consilium::test::write_file(file.parent_path() / "run.sh",
@@ -87,6 +92,25 @@ struct RunFixture {
     }
 
     std::vector<AuditEntry> runs_audited() { return store->audit().entries({.action = "plugin.run"}); }
+
+    // The fixture's patient born on `date` ("" : no birth date recorded).
+    void set_birth_date(const std::string& date) {
+        auto tx = store->begin();
+        auto p = *store->patients().find(patient);
+        p.birth_date = date.empty() ? std::nullopt : std::optional<std::string>(date);
+        store->patients().update(p);
+        tx->commit();
+    }
+
+    // Failures in a row the store counts for the plugin (0 without a row), and whether it is quarantined.
+    int failures_in_a_row(const std::string& id) {
+        auto s = store->plugin_states().find(id);
+        return s ? s->failures_in_a_row : 0;
+    }
+    bool quarantined(const std::string& id) {
+        auto s = store->plugin_states().find(id);
+        return s && s->quarantined;
+    }
 
     // A failed run: the status, a reason containing `words`, nothing stored, the failure audited.
     void expect_failure(const RunResult& r, RunStatus status, const std::string& words) {

@@ -6,6 +6,7 @@
 #include "evidence_fixture.h"
 
 #include "consilium/plugins/discovery.h"
+#include "consilium/plugins/intended_use.h"
 
 #include <boost/test/unit_test.hpp>
 #include <nlohmann/json.hpp>
@@ -181,16 +182,45 @@ BOOST_AUTO_TEST_CASE(finds_every_nodule_of_the_chest_phantom_and_nothing_else) {
     BOOST_TEST(store->audit().verify().intact);
 }
 
-BOOST_AUTO_TEST_CASE(a_series_other_than_ct_fails_with_the_reason) {
+// The manifest reads CT only: the host refuses another modality before the plugin starts (the
+// plugin's own check, "not CT", is for hosts that do not).
+BOOST_AUTO_TEST_CASE(a_series_other_than_ct_is_refused_before_the_plugin_starts) {
     ChestPhantom phantom;
     phantom.dims = {64, 64, 8};
     SharedVolume volume(phantom.dims, phantom.spacing, phantom.origin, phantom.voxels());
     volume.input.modality = "MR";
     const auto r = cp::run_plugin(*store, *session, shipped(), patient, volume.input);
     BOOST_TEST_INFO("reason: " << r.reason);
-    BOOST_TEST(r.status == RunStatus::failed);
-    BOOST_TEST(r.reason.find("not CT") != std::string::npos);
+    BOOST_TEST(r.status == RunStatus::rejected);
+    BOOST_TEST(r.reason.find("reads CT series; this series is MR") != std::string::npos);
+    BOOST_TEST(!r.exit_code.has_value());  // never started
     BOOST_TEST(store->suggestions().list_for_patient(patient).empty());
+}
+
+// A child's chest CT: refused by the host (the manifest states adults, 18 and over); with a
+// clinician's explicit --outside-intended-use it runs, and the plugin, told so in the context,
+// does not decline it: every finding is marked.
+BOOST_AUTO_TEST_CASE(a_childs_scan_is_refused_unless_a_clinician_asks_for_it) {
+    {
+        auto tx = store->begin();
+        auto p = *store->patients().find(patient);
+        p.birth_date = std::to_string(std::stoi(cp::today_utc().substr(0, 4)) - 9) + "-01-01";
+        store->patients().update(p);
+        tx->commit();
+    }
+    const ChestPhantom phantom;
+    SharedVolume volume(phantom.dims, phantom.spacing, phantom.origin, phantom.voxels());
+    auto refused = cp::run_plugin(*store, *session, shipped(), patient, volume.input);
+    BOOST_TEST_INFO("reason: " << refused.reason);
+    BOOST_TEST(refused.status == RunStatus::rejected);
+    BOOST_TEST(refused.reason.find("outside intended use: age 9 years is below the minimum 18") != std::string::npos);
+    cp::RunOptions options;
+    options.outside_intended_use = true;
+    auto ran = cp::run_plugin(*store, *session, shipped(), patient, volume.input, options);
+    BOOST_TEST_INFO("reason: " << ran.reason);
+    BOOST_REQUIRE(ran.status == RunStatus::succeeded);
+    BOOST_TEST(ran.suggestions.size() == phantom.nodules.size());
+    for (const auto& s : store->suggestions().list_for_patient(patient)) BOOST_TEST(s.outside_intended_use);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
