@@ -9,7 +9,7 @@ namespace consilium::decision {
 namespace {
 
 // Never edit a migration once released: add a new one.
-constexpr std::array<const char*, 9> kMigrations = {
+constexpr std::array<const char*, 10> kMigrations = {
     // 1: patients, the timeline, users and the audit trail.
     R"SQL(
 CREATE TABLE patient (
@@ -290,6 +290,42 @@ CREATE TABLE pending_repair (
 ) WITHOUT ROWID;
 INSERT INTO pending_repair(name, added_at)
   SELECT 'dicom-text', strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE EXISTS (SELECT 1 FROM imaging_study);
+)SQL",
+
+    // 10: decisions can be withdrawn by their author (the row stays, marked withdrawn, so the history
+    // is kept; the suggestion is proposed again), so "one decision per suggestion" becomes "one
+    // standing decision per suggestion": the table is rebuilt without its UNIQUE and a partial unique
+    // index takes its place. A suggestion that repeats an earlier decided finding (a new model
+    // version proposing it again) names that earlier suggestion.
+    R"SQL(
+CREATE TABLE review_v10 (
+  id              INTEGER PRIMARY KEY,
+  suggestion_id   INTEGER NOT NULL REFERENCES suggestion(id),
+  decision        TEXT NOT NULL CHECK (decision IN ('accepted','modified','rejected')),
+  user_name       TEXT NOT NULL,
+  role            TEXT NOT NULL,
+  decided_at      TEXT NOT NULL,
+  reason_code     TEXT,
+  reason_text     TEXT,
+  concept_system  TEXT,
+  concept_code    TEXT,
+  concept_display TEXT,
+  note            TEXT,
+  withdrawn_by    TEXT,
+  withdrawn_at    TEXT,
+  withdraw_reason TEXT,
+  CHECK (decision = 'accepted' OR length(coalesce(reason_text, '')) > 0 OR reason_code IS NOT NULL),
+  CHECK (withdrawn_at IS NULL OR (withdrawn_by IS NOT NULL AND length(coalesce(withdraw_reason, '')) > 0))
+);
+INSERT INTO review_v10(id, suggestion_id, decision, user_name, role, decided_at, reason_code, reason_text,
+                       concept_system, concept_code, concept_display, note)
+  SELECT id, suggestion_id, decision, user_name, role, decided_at, reason_code, reason_text,
+         concept_system, concept_code, concept_display, note FROM review;
+DROP TABLE review;
+ALTER TABLE review_v10 RENAME TO review;
+CREATE UNIQUE INDEX review_standing ON review(suggestion_id) WHERE withdrawn_at IS NULL;
+CREATE INDEX review_by_suggestion ON review(suggestion_id);
+ALTER TABLE suggestion ADD COLUMN earlier_suggestion_id INTEGER REFERENCES suggestion(id);
 )SQL",
 };
 
