@@ -27,7 +27,12 @@ namespace consilium::gui {
 
 namespace {
 enum MenuId { id_lock = wxID_HIGHEST + 1, id_reset_view, id_overlays, id_reset_layout, id_plugins, id_plugins_rescan };
+
+// Whose record is open, as the banner names them: never empty (title bar, status line).
+wxString identity(const PatientBanner& b) {
+    return b.name.empty() ? _("(no name recorded)") + " " + wxString::FromUTF8(b.identifier) : wxString::FromUTF8(b.name);
 }
+}  // namespace
 
 MainFrame::MainFrame(Workstation& workstation, std::function<void()> relogin)
     : wxFrame(nullptr, wxID_ANY, "Consilium"), workstation_(workstation), relogin_(std::move(relogin)) {
@@ -84,7 +89,7 @@ MainFrame::MainFrame(Workstation& workstation, std::function<void()> relogin)
             progress_->Hide();
         }
         const auto b = workstation_.banner();
-        SetTitle(b ? wxString::Format("Consilium - %s", wxString::FromUTF8(b->name)) : wxString("Consilium"));
+        SetTitle(b ? "Consilium - " + identity(*b) : wxString("Consilium"));
     });
     set_status(wxString::Format(_("Logged in as %s"), wxString::FromUTF8(workstation_.user_label())));
 }
@@ -185,7 +190,7 @@ void MainFrame::open_patient(std::int64_t id, const std::string& series_uid) {
     show_series_choices();
     if (!series_uid.empty()) open_series(series_uid);
     else if (!workstation_.series().empty()) load_series(0);
-    set_status(wxString::Format(_("%s opened"), wxString::FromUTF8(workstation_.patient()->name)));
+    set_status(wxString::Format(_("%s opened"), identity(*workstation_.banner())));
 }
 
 void MainFrame::show_series_choices() {

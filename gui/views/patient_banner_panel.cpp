@@ -12,7 +12,8 @@ namespace {
 }  // namespace
 
 PatientBannerPanel::PatientBannerPanel(wxWindow* parent, Workstation& workstation)
-    : wxPanel(parent, wxID_ANY, wxDefaultPosition, wxSize(-1, 48)), workstation_(workstation) {
+    : wxPanel(parent, wxID_ANY, wxDefaultPosition, wxSize(-1, 48), wxTAB_TRAVERSAL, "patient-banner"),
+      workstation_(workstation) {
     SetBackgroundStyle(wxBG_STYLE_PAINT);
     SetMinSize(wxSize(400, 48));
     Bind(wxEVT_PAINT, &PatientBannerPanel::on_paint, this);
@@ -42,6 +43,7 @@ void PatientBannerPanel::on_paint(wxPaintEvent&) {
     dc.SetTextForeground(*wxWHITE);
     int x = 14;
     const int mid = size.y / 2;
+    wxString drawn;
     if (banner) {
         dc.SetFont(big);
         // The identity is never blank: no recorded name is said in words, and the MRN, birth date
@@ -61,11 +63,17 @@ void PatientBannerPanel::on_paint(wxPaintEvent&) {
         if (banner->age) details += wxString::Format(_(" (%d y)"), *banner->age);
         details += "   " + wxGetTranslation(wxString::FromUTF8(banner->sex)) + "   " + wxString::FromUTF8(banner->identifier);
         dc.DrawText(details, x, mid - dc.GetTextExtent(details).y / 2);
+        drawn = name + "  ";
+        if (!banner->other_names.empty()) drawn += wxString::FromUTF8(banner->other_names) + "  ";
+        drawn += details;
     } else {
         dc.SetFont(big);
         const wxString none = _("No patient open");
         dc.DrawText(none, x, mid - dc.GetTextExtent(none).y / 2);
+        drawn = none;
     }
+    // The drawn text as the panel's label: what the widget map (GUI tests) reads, as a control's label.
+    if (GetLabel() != drawn) SetLabel(drawn);
     if (workstation_.logged_in()) {
         dc.SetFont(normal);
         const wxString user = wxString::Format(_("Logged in: %s"), wxString::FromUTF8(workstation_.user_label()));

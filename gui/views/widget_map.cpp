@@ -56,6 +56,8 @@ void walk(std::ofstream& out, wxWindow* w) {
             line(out, "list-row", v->GetName(), v->GetItemText(i), wxRect(origin, r.GetSize()), v->IsEnabled());
         }
     } else if (auto* t = wxDynamicCast(w, wxTextCtrl)) line(out, "text", t->GetName(), "", screen, t->IsEnabled());
+    // Drawn, not a control: the patient banner says what it drew through its label.
+    else if (w->GetName() == "patient-banner") line(out, "banner", w->GetName(), w->GetLabel(), screen, w->IsEnabled());
     for (wxWindow* child : w->GetChildren()) walk(out, child);
 }
 

@@ -82,6 +82,104 @@ BOOST_AUTO_TEST_CASE(banner_shows_age_in_completed_years_and_a_colour_per_patien
     }
 }
 
+namespace {
+decision::Patient identity(std::int64_t id, std::string family, std::string given, std::string name) {
+    decision::Patient p;
+    p.id = id;
+    p.family = std::move(family);
+    p.given = std::move(given);
+    p.name = std::move(name);
+    p.mrn = "MRN-" + std::to_string(id);
+    p.birth_date = "1960-01-01";
+    p.sex = "other";
+    return p;
+}
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(banner_of_a_patient_without_a_name_still_identifies_them) {
+    const auto b = make_banner(identity(7, "", "", ""), "2026-01-01");
+    // The view words the empty name; the model must not invent one or drop what else is known.
+    BOOST_TEST(b.name.empty());
+    BOOST_TEST(b.other_names.empty());
+    BOOST_TEST(b.identifier == "MRN MRN-7");
+    BOOST_TEST(b.birth_date == "1960-01-01");
+    BOOST_TEST(*b.age == 66);
+    BOOST_TEST(b.sex == "other");
+    // Without an MRN the store's id stands in: never an empty identifier.
+    auto bare = identity(8, "", "", "");
+    bare.mrn.clear();
+    bare.birth_date.reset();
+    bare.sex.reset();
+    const auto c = make_banner(bare, "2026-01-01");
+    BOOST_TEST(c.identifier == "id 8");
+    BOOST_TEST(c.birth_date == "unknown");
+    BOOST_TEST(!c.age.has_value());
+    BOOST_TEST(c.sex == "unknown");
+    BOOST_TEST(shown_name(bare).empty());  // the list row then says "(no name recorded) MRN ..."
+}
+
+BOOST_AUTO_TEST_CASE(banner_shows_ideographic_and_phonetic_forms_beside_the_alphabetic_name) {
+    auto p = identity(9, "Yamada", "Tarou", "Tarou Yamada");
+    p.name_ideographic = "山田 太郎";
+    p.name_phonetic = "やまだ たろう";
+    const auto b = make_banner(p, "2026-01-01");
+    BOOST_TEST(b.name == "YAMADA, Tarou");
+    BOOST_TEST(b.other_names == "山田 太郎 · やまだ たろう");
+    BOOST_TEST(shown_name(p) == "Tarou Yamada (山田 太郎 · やまだ たろう)");
+    // A name recorded only in kanji is the name (import puts it there): not repeated beside itself.
+    auto kanji = identity(10, "山田", "太郎", "太郎 山田");
+    kanji.name_ideographic = "太郎 山田";
+    BOOST_TEST(make_banner(kanji, "2026-01-01").name == "山田, 太郎");
+    BOOST_TEST(make_banner(kanji, "2026-01-01").other_names.empty());
+    BOOST_TEST(shown_name(kanji) == "太郎 山田");
+    // Only the phonetic form recorded: it alone stands beside the name.
+    auto phonetic = identity(11, "Yamada", "Tarou", "Tarou Yamada");
+    phonetic.name_phonetic = "やまだ たろう";
+    BOOST_TEST(make_banner(phonetic, "2026-01-01").other_names == "やまだ たろう");
+}
+
+BOOST_AUTO_TEST_CASE(upper_casing_the_family_name_never_mangles_non_ascii_letters) {
+    // Byte-wise toupper on UTF-8 would corrupt "ü" (0xC3 0xBC) in some locales: such names stay as recorded.
+    BOOST_TEST(make_banner(identity(1, "Müller", "Hans", "Hans Müller"), "2026-01-01").name == "Müller, Hans");
+    BOOST_TEST(make_banner(identity(2, "Иванов", "Пётр", "Пётр Иванов"), "2026-01-01").name == "Иванов, Пётр");
+    BOOST_TEST(make_banner(identity(3, "de Vries", "Cees", "Cees de Vries"), "2026-01-01").name == "DE VRIES, Cees");
+    // The family name alone, or only the assembled name.
+    BOOST_TEST(make_banner(identity(4, "Smit", "", "Smit"), "2026-01-01").name == "SMIT");
+    BOOST_TEST(make_banner(identity(5, "", "", "Anonymous 5"), "2026-01-01").name == "Anonymous 5");
+}
+
+BOOST_AUTO_TEST_CASE(worklist_search_finds_a_patient_by_any_form_of_the_name_or_the_mrn_of_a_nameless_one) {
+    auto yamada = identity(1, "Yamada", "Tarou", "Tarou Yamada");
+    yamada.name_ideographic = "山田 太郎";
+    yamada.name_phonetic = "やまだ たろう";
+    const auto nameless = identity(2, "", "", "");
+    const auto muller = identity(3, "Müller", "Hans", "Hans Müller");
+    std::vector<PatientRow> rows;
+    for (const decision::Patient* p : std::initializer_list<const decision::Patient*>{&yamada, &nameless, &muller}) {
+        PatientRow r;  // as Workstation::refresh_patients fills it
+        r.id = p->id;
+        r.name = shown_name(*p);
+        r.mrn = p->mrn;
+        rows.push_back(r);
+    }
+    PatientList l;
+    l.set_rows(rows);
+    l.set_search("山田");
+    BOOST_TEST(ids(l) == (std::vector<std::int64_t>{1}), boost::test_tools::per_element());
+    l.set_search("たろう");
+    BOOST_TEST(ids(l) == (std::vector<std::int64_t>{1}), boost::test_tools::per_element());
+    l.set_search("YAMADA");
+    BOOST_TEST(ids(l) == (std::vector<std::int64_t>{1}), boost::test_tools::per_element());
+    l.set_search("mrn-2");
+    BOOST_TEST(ids(l) == (std::vector<std::int64_t>{2}), boost::test_tools::per_element());
+    l.set_search("Müller");
+    BOOST_TEST(ids(l) == (std::vector<std::int64_t>{3}), boost::test_tools::per_element());
+    // Sorting by name keeps the nameless row in the list.
+    l.set_search("");
+    l.set_sort(PatientSort::name);
+    BOOST_TEST(l.visible().size() == 3u);
+}
+
 BOOST_AUTO_TEST_CASE(reject_and_modify_need_a_reason_accept_does_not) {
     ReviewForm f;
     f.set_decision(decision::ReviewStatus::accepted);
