@@ -52,6 +52,9 @@ void ViewerModel::clear() {
     maximised_.reset();
     rois_.clear();
     masks_.clear();
+    // Whoever reads next (another patient, the meeting) starts with the AI's outlines shown:
+    // hiding them is a choice for one reading, never carried over unseen.
+    overlays_visible_ = true;
     changed.emit();
 }
 

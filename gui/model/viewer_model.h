@@ -54,6 +54,8 @@ public:
     void set_evidence(std::vector<viewer::RoiBox> rois, std::vector<viewer::MaskOverlay> masks);
     void set_overlays_visible(bool visible);
     bool overlays_visible() const { return overlays_visible_; }
+    // AI outlines (regions or masks) exist for what is shown, hidden or not.
+    bool has_overlays() const { return !rois_.empty() || !masks_.empty(); }
     // Slice number (1-based) and count along a 2D view's normal, for the annotation.
     std::pair<int, int> slice_of(ViewKind view) const;
 

@@ -143,11 +143,11 @@ void MainFrame::toggle_plugins() {
 }
 
 void MainFrame::on_key(wxKeyEvent& e) {
-    // Viewer keys act unless the user is typing into a text field.
-    wxWindow* focus = wxWindow::FindFocus();
-    const bool typing = focus && (focus->IsKindOf(wxCLASSINFO(wxTextCtrl)) || focus->GetName() == "text");
+    // Plain keys drive the viewer only while a view has the focus: a name typed into the worklist
+    // search ("Bernier ROMBN") once reset the view, picked tools, changed presets and switched the
+    // AI overlays off. Everywhere else the key goes to the control that has the focus.
     const int key = e.GetKeyCode();
-    if (!typing && !e.HasAnyModifiers()) {
+    if (viewer_panel_ && viewer_panel_->view_has_focus() && !e.HasAnyModifiers()) {
         if (key >= '1' && key <= '9' && viewer_.apply_preset(key - '0')) return;
         if (key == 'R' || key == 'r') {
             viewer_.reset();

@@ -94,6 +94,18 @@ void ViewCanvas::on_paint(wxPaintEvent&) {
     const wxSize shown = bitmap_.GetLogicalSize();
     if (shown.x < size.x || shown.y < size.y) dc.Clear();  // a resize is on its way: no stale edges
     dc.DrawBitmap(bitmap_, 0, 0);
+    if (kind_ != ViewKind::volume3d && model_.has_overlays() && !model_.overlays_visible()) {
+        // Hidden AI outlines are said on the image itself, where the reader looks.
+        const wxString note = _("AI overlays hidden - O shows them");
+        dc.SetFont(GetFont().Bold());
+        const wxSize extent = dc.GetTextExtent(note);
+        const int x = (size.x - extent.x) / 2, y = size.y - extent.y - 26;
+        dc.SetBrush(wxBrush(wxColour(120, 60, 0)));
+        dc.SetPen(*wxTRANSPARENT_PEN);
+        dc.DrawRectangle(x - 6, y - 3, extent.x + 12, extent.y + 6);
+        dc.SetTextForeground(wxColour(255, 200, 120));
+        dc.DrawText(note, x, y);
+    }
 }
 
 void ViewCanvas::on_wheel(wxMouseEvent& e) {

@@ -102,8 +102,15 @@ void ViewerPanel::model_changed() {
     for (auto* c : canvases_) c->model_changed();
 }
 
+bool ViewerPanel::view_has_focus() const {
+    const wxWindow* focus = wxWindow::FindFocus();
+    for (const auto* c : canvases_)
+        if (focus && c == focus) return true;
+    return false;
+}
+
 void ViewerPanel::on_key(wxKeyEvent& e) {
-    if (!e.HasAnyModifiers()) {
+    if (!e.HasAnyModifiers() && view_has_focus()) {
         switch (e.GetKeyCode()) {
         case 'M': model_.set_tool(ViewerTool::distance); return;
         case 'B': model_.set_tool(ViewerTool::region); return;

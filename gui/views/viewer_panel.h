@@ -32,6 +32,9 @@ public:
     // The series picker's entries; choosing one calls `on_series` with its index.
     void set_series(const std::vector<std::string>& labels, int selected, std::function<void(int)> on_series);
     ViewCanvas* canvas(ViewKind kind) { return canvases_[static_cast<int>(kind)]; }
+    // True when the keyboard focus is on one of the views: only then do the viewer's plain keys
+    // (presets, R, O, M, B, N, Delete) act, so nothing typed into a text field reaches them.
+    bool view_has_focus() const;
     // Asks every visible pane for a fresh frame.
     void render_all();
 
