@@ -30,12 +30,12 @@ TimelineMetrics TimelineMetrics::scaled(double factor) const {
 }
 
 void TimelineLayout::set_content(TimelineContent content, bool fit) {
+    const bool was_dated = dated_;
     content_ = std::move(content);
+    dated_ = extent().has_value();
     layout_lanes();
-    if (fit) {
-        scroll_ = 0;
-        fit_all();
-    }
+    if (fit) scroll_ = 0;
+    if (fit || !was_dated) fit_all();
 }
 
 void TimelineLayout::clear() { set_content({}, true); }
@@ -119,12 +119,21 @@ double TimelineLayout::y_of_value(std::size_t lane, double value) const {
     return bottom - (value - l.low) / (l.high - l.low) * (bottom - top);
 }
 
-void TimelineLayout::zoom_at(double factor, double x) { axis_.zoom(factor, x - metrics_.label_width); }
+void TimelineLayout::zoom_at(double factor, double x) {
+    if (dated_) axis_.zoom(factor, x - metrics_.label_width);
+}
 
 void TimelineLayout::drag(double dx, double dy) {
-    axis_.pan(dx);
+    if (dated_) axis_.pan(dx);
     scroll_by(static_cast<int>(std::lround(-dy)));
 }
+
+std::vector<Tick> TimelineLayout::ticks() const {
+    if (!dated_) return {};
+    return axis_.ticks(metrics_.char_width);
+}
+
+std::string TimelineLayout::context_label() const { return dated_ ? axis_.context_label(metrics_.char_width) : ""; }
 
 void TimelineLayout::fit_all() {
     if (auto e = extent()) axis_.fit(e->first, e->second);

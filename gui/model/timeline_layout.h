@@ -127,7 +127,8 @@ struct SparkPoint {
 
 class TimelineLayout {
 public:
-    // New content; `fit` shows all of it, else the visible range stays (a reload of the same patient).
+    // New content; `fit` shows all of it, else the visible range stays (a reload of the same
+    // patient) - unless the timeline had no dates before, so its range was never a real one.
     void set_content(TimelineContent content, bool fit);
     void clear();
     const std::vector<TimelineLane>& lanes() const { return content_.lanes; }
@@ -135,6 +136,11 @@ public:
     bool empty() const { return content_.lanes.empty(); }
     // The earliest start and latest end of all items; nullopt when there are none.
     std::optional<std::pair<double, double>> extent() const;
+    // Whether anything on it has a time. An undated timeline has no time range to show: no ticks,
+    // no labels (the axis's default range would read as 1970), and zooming changes nothing.
+    bool dated() const { return dated_; }
+    std::vector<Tick> ticks() const;        // the axis's ticks at the metrics' character width; none when undated
+    std::string context_label() const;      // TimeAxis::context_label; "" when undated
 
     void set_metrics(const TimelineMetrics& metrics);
     const TimelineMetrics& metrics() const { return metrics_; }
@@ -174,6 +180,7 @@ public:
 private:
     void layout_lanes();
     TimelineContent content_;
+    bool dated_ = false;
     std::vector<int> tops_;  // unscrolled lane tops below the axis
     std::vector<int> heading_tops_;
     int content_height_ = 0;

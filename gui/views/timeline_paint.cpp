@@ -83,7 +83,7 @@ public:
     void paint_base(const wxString& notice) {
         dc_.SetBackground(wxBrush(kBackground));
         dc_.Clear();
-        ticks_ = layout_.axis().ticks(m_.char_width);
+        ticks_ = layout_.ticks();  // none on an undated timeline: no grid, no years
         const int a = m_.axis_height;
         dc_.SetClippingRegion(0, a, width_, height_ - a);
         backgrounds();
@@ -423,9 +423,12 @@ private:
         }
         dc_.DestroyClippingRegion();
         // The corner: what the labels leave out (the day, when they show hours) and the time zone.
-        const std::string context = layout_.axis().context_label(m_.char_width);
-        wxString corner = context.empty() ? _("UTC") : utf8(context) + " " + _("UTC");
+        // An undated timeline has no time zone to name either: only the count of undated events.
+        const std::string context = layout_.context_label();
+        wxString corner;
+        if (layout_.dated()) corner = context.empty() ? _("UTC") : utf8(context) + " " + _("UTC");
         if (layout_.undated() > 0) corner += wxString::Format(_(" (%d undated)"), layout_.undated());
+        corner.Trim(false);
         dc_.SetFont(small_);
         dc_.SetTextForeground(kMuted);
         dc_.DrawText(fit_text(dc_, corner, m_.label_width - 10), 6, (a - dc_.GetCharHeight()) / 2);
@@ -510,6 +513,10 @@ void TimelinePanel::on_paint(wxPaintEvent&) {
         if (!workstation_.patient()) notice = _("No patient open");
         else if (!message_.empty()) notice = wxString::Format(_("The timeline could not be loaded: %s"), utf8(message_));
         else if (loading_ && layout_.empty()) notice = _("Loading the timeline...");
+        else if (!layout_.dated() && layout_.undated() > 0)
+            notice = wxString::Format(wxPLURAL("No dated events: %d event without a date is not shown",
+                                               "No dated events: %d events without a date are not shown", layout_.undated()),
+                                      layout_.undated());
         else if (layout_.empty()) notice = _("No events on this patient's timeline");
         base_.CreateWithDIPSize(size, GetContentScaleFactor());
         wxMemoryDC memory(base_);

@@ -403,6 +403,55 @@ BOOST_AUTO_TEST_CASE(lanes_scroll_under_the_fixed_axis_and_zoom_pans_fit_act_on_
     BOOST_TEST(layout.axis().width() == 1180 - TimelineMetrics{}.scaled(1.5).label_width);
 }
 
+BOOST_AUTO_TEST_CASE(a_timeline_without_dated_events_is_empty_and_undated_not_an_axis_in_1970) {
+    // Only events with no time at all (a DICOM study without StudyDate, a FHIR resource without one).
+    TimelineSource undated;
+    auto procedure = event(EventKind::procedure, "X", "Undated procedure", "");
+    procedure.start.reset();
+    auto study = event(EventKind::imaging, "CT", "CT chest", "");
+    study.start.reset();
+    undated.events = {procedure, study};
+    TimelineLayout layout;
+    layout.set_size(1180, 240);
+    layout.set_content(build_timeline(undated), true);
+    BOOST_TEST(layout.empty());
+    BOOST_TEST(layout.undated() == 2);
+    BOOST_TEST(!layout.dated());
+    BOOST_TEST(layout.ticks().empty());  // the axis's default range (1970) is never labelled
+    BOOST_TEST(layout.context_label().empty());
+    // Wheel and drag move no range nobody can see.
+    const double start = layout.axis().start(), end = layout.axis().end();
+    layout.zoom_at(40, 700);
+    layout.drag(-300, 0);
+    BOOST_TEST(layout.axis().start() == start);
+    BOOST_TEST(layout.axis().end() == end);
+    BOOST_TEST(layout.ticks().empty());
+    // No events at all: the same, with nothing undated.
+    layout.set_content(build_timeline({}), true);
+    BOOST_TEST(!layout.dated());
+    BOOST_TEST(layout.undated() == 0);
+    BOOST_TEST(layout.ticks().empty());
+    // After a patient with dates, an undated one keeps nothing of the other's range.
+    layout.set_content(build_timeline(sample()), true);
+    BOOST_TEST(layout.dated());
+    BOOST_TEST(!layout.ticks().empty());
+    layout.set_content(build_timeline(undated), true);
+    BOOST_TEST(layout.ticks().empty());
+    // A reload of the same patient that brings a first dated event (an import while it is open)
+    // fits to that event, not to the range the undated timeline never showed.
+    TimelineSource later = undated;
+    later.events.push_back(event(EventKind::encounter, "E", "Visit", "2023-06-01T09:00:00Z"));
+    layout.set_content(build_timeline(later), false);
+    BOOST_TEST(layout.dated());
+    BOOST_TEST(layout.undated() == 2);
+    const auto ticks = layout.ticks();
+    BOOST_TEST(!ticks.empty());
+    for (const auto& tick : ticks) BOOST_TEST((tick.time > t("2023-05-31") && tick.time < t("2023-06-03")));
+    const double visit = t("2023-06-01T09:00:00Z");
+    BOOST_TEST(layout.x_of(visit) > layout.metrics().label_width);
+    BOOST_TEST(layout.x_of(visit) < layout.width());
+}
+
 BOOST_AUTO_TEST_CASE(dense_sparklines_are_thinned_per_pixel_column_keeping_the_extremes) {
     TimelineSource s;
     for (int i = 0; i < 10000; ++i) {
