@@ -327,6 +327,31 @@ CREATE UNIQUE INDEX review_standing ON review(suggestion_id) WHERE withdrawn_at 
 CREATE INDEX review_by_suggestion ON review(suggestion_id);
 ALTER TABLE suggestion ADD COLUMN earlier_suggestion_id INTEGER REFERENCES suggestion(id);
 )SQL",
+
+    // 11: the reader's measurements on a series (distances and regions), kept per series and user
+    // so they come back when the series is opened again. Positions are patient coordinates (LPS,
+    // mm). A deleted measurement keeps its row, marked, like a withdrawn review: the reading's
+    // history is never lost.
+    R"SQL(
+CREATE TABLE measurement (
+  id          INTEGER PRIMARY KEY,
+  series_id   INTEGER NOT NULL REFERENCES imaging_series(id),
+  user_name   TEXT NOT NULL,
+  kind        TEXT NOT NULL CHECK (kind IN ('distance','region')),
+  from_x      REAL NOT NULL, from_y REAL NOT NULL, from_z REAL NOT NULL,
+  to_x        REAL NOT NULL, to_y REAL NOT NULL, to_z REAL NOT NULL,
+  length_mm   REAL CHECK (length_mm IS NULL OR length_mm >= 0),
+  area_mm2    REAL CHECK (area_mm2 IS NULL OR area_mm2 >= 0),
+  mean        REAL,
+  sd          REAL,
+  unit        TEXT NOT NULL DEFAULT '',
+  created_at  TEXT NOT NULL,
+  deleted_by  TEXT,
+  deleted_at  TEXT,
+  CHECK (deleted_at IS NULL OR deleted_by IS NOT NULL)
+);
+CREATE INDEX measurement_by_series ON measurement(series_id, user_name);
+)SQL",
 };
 
 }  // namespace
