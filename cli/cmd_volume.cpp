@@ -11,9 +11,13 @@
 namespace consilium::cli {
 namespace {
 
-viewer::Volume load(const std::filesystem::path& path, const std::optional<std::string>& series_uid) {
+// The statistics come with the load: the decoder workers total the slices they write.
+viewer::Volume load(const std::filesystem::path& path, const std::optional<std::string>& series_uid,
+                    viewer::VolumeStatistics& statistics) {
+    viewer::LoadOptions options;
+    options.statistics = &statistics;
     try {
-        return viewer::load_path(path, series_uid);
+        return viewer::load_path(path, series_uid, options);
     } catch (const viewer::LoadError& e) {
         throw decision::InputError("", e.what());
     }
@@ -27,16 +31,16 @@ int cmd_volume(const Context& ctx, const Words& words) {
     auto args = parse_args(words, {"--series"});
     if (args.positional.size() > 1) throw UsageError("volume takes one file or folder");
     viewer::Volume v;
+    viewer::VolumeStatistics s;
     if (args.positional.empty()) {
         auto uid = args.value("--series");
         if (!uid) throw UsageError("volume needs a PATH, or --series UID for a series of the workspace");
-        v = load(open_workspace_series(ctx, *uid), *uid);
+        v = load(open_workspace_series(ctx, *uid), *uid, s);
     } else {
         const std::string& path = args.positional[0];
         if (!std::filesystem::exists(path)) throw decision::NotFound(path + ": no such file or folder");
-        v = load(path, args.value("--series"));
+        v = load(path, args.value("--series"), s);
     }
-    auto s = viewer::statistics(v);
     nlohmann::json out{{"series_uid", v.series_uid},
                        {"modality", v.modality},
                        {"description", v.description},

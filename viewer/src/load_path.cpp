@@ -4,7 +4,11 @@ namespace consilium::viewer {
 
 Volume load_path(const std::filesystem::path& path, const std::optional<std::string>& series_uid, const LoadOptions& options) {
     if (!std::filesystem::exists(path)) throw LoadError(path.string() + ": no such file or folder");
-    if (std::filesystem::is_regular_file(path) && is_volume_file(path)) return load_volume_file(path);
+    if (std::filesystem::is_regular_file(path) && is_volume_file(path)) {
+        Volume v = load_volume_file(path);
+        if (options.statistics) *options.statistics = statistics(v);
+        return v;
+    }
     ScanResult scan_result = scan(path);
     std::vector<const Series*> candidates;
     for (const auto& s : scan_result.series)

@@ -1,5 +1,7 @@
 #include "consilium/viewer/load.h"
 
+#include "voxel_sums.h"
+
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -64,7 +66,8 @@ void close_fd(int& fd) {
     fd = -1;
 }
 
-Worker spawn_worker(const std::filesystem::path& program, const VoxelBuffer& buffer, PixelType type, const LoadOptions& o) {
+Worker spawn_worker(const std::filesystem::path& program, const VoxelBuffer& buffer, PixelType type,
+                    const std::optional<double>& padding, const LoadOptions& o) {
     int to_child[2], from_child[2];
     if (pipe2(to_child, O_CLOEXEC) || pipe2(from_child, O_CLOEXEC)) throw LoadError("cannot create pipes for the decoder");
     posix_spawn_file_actions_t actions;
@@ -76,6 +79,12 @@ Worker spawn_worker(const std::filesystem::path& program, const VoxelBuffer& buf
     std::vector<std::string> args = {program.string(), "--buffer-fd", "3", "--buffer-bytes", std::to_string(buffer.size()),
                                      "--pixel", to_string(type), "--memory-mb", std::to_string(o.worker_memory_mb),
                                      "--cpu-seconds", std::to_string(o.timeout.count() + 5)};
+    if (padding) {
+        std::ostringstream value;
+        value.precision(17);
+        value << *padding;
+        args.insert(args.end(), {"--padding", value.str()});
+    }
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
@@ -104,6 +113,21 @@ void stop(std::vector<Worker>& workers) {
             w.pid = -1;
         }
     }
+}
+
+// The totals after "ok SLICE": nothing when a worker did not send them.
+std::optional<VoxelSums> parse_sums(const std::string& line) {
+    VoxelSums s;
+    const char* p = std::strchr(line.c_str(), '\t');
+    if (!p) return std::nullopt;
+    char* end = nullptr;
+    s.count = std::strtoull(p + 1, &end, 10);
+    double* fields[] = {&s.min, &s.max, &s.sum};
+    for (double* f : fields) {
+        if (!end || *end != '\t') return std::nullopt;
+        *f = std::strtod(end + 1, &end);
+    }
+    return s;
 }
 
 std::string signal_name(int sig) {
@@ -165,7 +189,7 @@ Volume load_series(const ScanResult& scan, const Series& series, const LoadOptio
     const auto program = options.worker.empty() ? default_worker() : options.worker;
     std::vector<Worker> workers;
     try {
-        for (int i = 0; i < count; ++i) workers.push_back(spawn_worker(program, *v.voxels, v.pixel_type, options));
+        for (int i = 0; i < count; ++i) workers.push_back(spawn_worker(program, *v.voxels, v.pixel_type, v.padding_value, options));
     } catch (...) {
         stop(workers);
         throw;
@@ -204,6 +228,8 @@ Volume load_series(const ScanResult& scan, const Series& series, const LoadOptio
 
     const auto deadline = std::chrono::steady_clock::now() + options.timeout;
     std::size_t done = 0;
+    // Each slice's totals as its worker reported them ("ok SLICE<TAB>count<TAB>min<TAB>max<TAB>sum").
+    std::vector<std::optional<VoxelSums>> slice_sums(static_cast<std::size_t>(v.dims[2]));
     std::string failure;
     auto path_of = [&](int slice) {
         for (const auto& ref : series.slices)
@@ -245,6 +271,8 @@ Volume load_series(const ScanResult& scan, const Series& series, const LoadOptio
                     } else if (line.rfind("ok ", 0) == 0) {
                         int slice = std::atoi(line.c_str() + 3);
                         w.current_slice.reset();
+                        if (auto sums = parse_sums(line); sums && slice >= 0 && slice < v.dims[2])
+                            slice_sums[static_cast<std::size_t>(slice)] = sums;
                         ++done;
                         if (options.cancel && options.cancel->load()) continue;  // nothing more is reported
                         if (slice == middle_index && options.middle_slice_ready) options.middle_slice_ready(slice);
@@ -279,7 +307,20 @@ Volume load_series(const ScanResult& scan, const Series& series, const LoadOptio
     if (options.cancel && options.cancel->load()) throw LoadError("loading series " + series.series_uid + " was cancelled");
     if (!failure.empty()) throw LoadError(failure);
     // Blank slices filling gaps show as the lowest value (air, for CT).
-    if (static_cast<std::size_t>(n) < static_cast<std::size_t>(v.dims[2])) fill_gaps(v, series);
+    const bool gaps = static_cast<std::size_t>(n) < static_cast<std::size_t>(v.dims[2]);
+    if (gaps) fill_gaps(v, series);
+    if (options.statistics) {
+        // The workers' slice totals, added in slice order as statistics() adds them; reading the
+        // voxels back here (every page touched once more, in this process) only when they are missing.
+        const bool complete = !gaps && std::all_of(slice_sums.begin(), slice_sums.end(), [](const auto& s) { return s.has_value(); });
+        if (complete) {
+            VoxelSums total;
+            for (const auto& s : slice_sums) total.add(*s);
+            *options.statistics = to_statistics(total);
+        } else {
+            *options.statistics = statistics(v);
+        }
+    }
     return v;
 }
 

@@ -1,5 +1,7 @@
 #include "consilium/viewer/volume.h"
 
+#include "voxel_sums.h"
+
 #include <cstdint>
 #include <limits>
 
@@ -14,34 +16,31 @@ double Volume::value(std::size_t index) const {
 }
 
 namespace {
+// Slice by slice, in slice order: the same additions the loader makes of its workers' slice totals.
 template <class T>
-VolumeStatistics stats_of(const T* v, std::size_t n, std::optional<double> padding) {
-    VolumeStatistics s;
-    double sum = 0, lo = std::numeric_limits<double>::max(), hi = std::numeric_limits<double>::lowest();
-    const bool skip = padding.has_value();
-    const T pad = skip ? static_cast<T>(*padding) : T{};
-    for (std::size_t i = 0; i < n; ++i) {
-        if (skip && v[i] == pad) continue;
-        double x = v[i];
-        sum += x;
-        if (x < lo) lo = x;
-        if (x > hi) hi = x;
-        ++s.counted;
-    }
-    if (s.counted) {
-        s.min = lo;
-        s.max = hi;
-        s.mean = sum / static_cast<double>(s.counted);
-    }
-    return s;
+VolumeStatistics stats_of(const Volume& v) {
+    const T* voxels = static_cast<const T*>(v.voxels->data());
+    const std::size_t per_slice = static_cast<std::size_t>(v.dims[0]) * static_cast<std::size_t>(v.dims[1]);
+    VoxelSums total;
+    for (int k = 0; k < v.dims[2]; ++k) total.add(sums_of(voxels + static_cast<std::size_t>(k) * per_slice, per_slice, v.padding_value));
+    return to_statistics(total);
 }
 }  // namespace
 
+VolumeStatistics to_statistics(const VoxelSums& sums) {
+    VolumeStatistics s;
+    s.counted = sums.count;
+    if (sums.count) {
+        s.min = sums.min;
+        s.max = sums.max;
+        s.mean = sums.sum / static_cast<double>(sums.count);
+    }
+    return s;
+}
+
 VolumeStatistics statistics(const Volume& v) {
-    if (!v.voxels) return {};
-    if (v.pixel_type == PixelType::int16)
-        return stats_of(static_cast<const std::int16_t*>(v.voxels->data()), v.voxel_count(), v.padding_value);
-    return stats_of(static_cast<const float*>(v.voxels->data()), v.voxel_count(), v.padding_value);
+    if (!v.voxels || v.voxel_count() == 0) return {};
+    return v.pixel_type == PixelType::int16 ? stats_of<std::int16_t>(v) : stats_of<float>(v);
 }
 
 }  // namespace consilium::viewer

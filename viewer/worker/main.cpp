@@ -3,19 +3,25 @@
 // process on some valid files). Limits are set before the first file is opened.
 //
 //   consilium-dicom-worker --buffer-fd FD --buffer-bytes N --pixel float32|int16 --memory-mb M --cpu-seconds S
+//                          [--padding VALUE]
 // stdin, one job per line:  slice, frame, rows, columns, slope, intercept, bits allocated, bits stored,
 //                           pixel representation, frames in the file, path - TAB-separated
-// stdout, per job:          "start SLICE", then "ok SLICE" or "error SLICE<TAB>reason"
+// stdout, per job:          "start SLICE", then "ok SLICE<TAB>count<TAB>min<TAB>max<TAB>sum" (the slice's
+//                           voxels other than VALUE, totalled while they are in the cache) or
+//                           "error SLICE<TAB>reason"
 #include "frame_decoder.h"
+#include "voxel_sums.h"
 
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
+#include <optional>
 #include <sstream>
 #include <string>
 
@@ -50,6 +56,7 @@ int main(int argc, char** argv) {
     std::size_t bytes = 0;
     bool as_float = false;
     long memory_mb = 2048, cpu_seconds = 120;
+    std::optional<double> padding;
     for (int i = 1; i + 1 < argc; i += 2) {
         std::string k = argv[i], v = argv[i + 1];
         if (k == "--buffer-fd") fd = std::atoi(v.c_str());
@@ -57,6 +64,7 @@ int main(int argc, char** argv) {
         else if (k == "--pixel") as_float = v == "float32";
         else if (k == "--memory-mb") memory_mb = std::atol(v.c_str());
         else if (k == "--cpu-seconds") cpu_seconds = std::atol(v.c_str());
+        else if (k == "--padding") padding = std::strtod(v.c_str(), nullptr);
     }
     if (fd < 0 || bytes == 0) {
         std::fprintf(stderr, "usage: consilium-dicom-worker --buffer-fd FD --buffer-bytes N ...\n");
@@ -95,8 +103,17 @@ int main(int argc, char** argv) {
                 problem = e.what();
             }
         }
-        if (problem.empty()) std::cout << "ok " << job.slice << std::endl;
-        else std::cout << "error " << job.slice << '\t' << problem << std::endl;
+        if (problem.empty()) {
+            const char* slice = static_cast<const char*>(buffer) + offset;
+            const std::size_t n = slice_bytes / voxel;
+            const auto sums = as_float ? consilium::viewer::sums_of(reinterpret_cast<const float*>(slice), n, padding)
+                                       : consilium::viewer::sums_of(reinterpret_cast<const std::int16_t*>(slice), n, padding);
+            char line[160];
+            std::snprintf(line, sizeof line, "ok %d\t%zu\t%.17g\t%.17g\t%.17g", job.slice, sums.count, sums.min, sums.max, sums.sum);
+            std::cout << line << std::endl;
+        } else {
+            std::cout << "error " << job.slice << '\t' << problem << std::endl;
+        }
     }
     return 0;
 }

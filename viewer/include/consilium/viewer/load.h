@@ -35,6 +35,9 @@ struct LoadOptions {
     std::chrono::seconds timeout{120};           // wall-clock, for the whole load
     long worker_memory_mb = 1024;                // beyond the shared buffer
     std::filesystem::path worker;                // default: consilium-dicom-worker beside this program
+    // When set, receives statistics() of the loaded volume. DICOM slices are totalled by the
+    // decoder workers as they write them, so the caller's process never reads the voxels for it.
+    VolumeStatistics* statistics = nullptr;
 };
 
 Volume load_series(const ScanResult& scan, const Series& series, const LoadOptions& options = {});
