@@ -1,4 +1,5 @@
 #include "sqlite_store.h"
+#include "sqlite_measurements.h"
 
 #include "consilium/decision/errors.h"
 #include "consilium/decision/migrations.h"
@@ -47,7 +48,7 @@ public:
     SqliteStore(const std::filesystem::path& file, const SqliteOptions& options)
         : db_(file, options.create ? Database::Mode::create : Database::Mode::open_existing),
           patients_(db_), timeline_(db_), imaging_(db_), suggestions_(db_), plugin_states_(db_), meetings_(db_), users_(db_),
-          audit_(db_), pacs_nodes_(db_) {
+          audit_(db_), pacs_nodes_(db_), measurements_(db_) {
         // Refuse a file that is not a database before anything writes to it.
         try {
             db_.exec("SELECT count(*) FROM sqlite_master");
@@ -78,6 +79,7 @@ public:
     PluginStateRepository& plugin_states() override { return plugin_states_; }
     MeetingRepository& meetings() override { return meetings_; }
     PacsNodeRepository& pacs_nodes() override { return pacs_nodes_; }
+    MeasurementRepository& measurements() override { return measurements_; }
     AuditTrail& audit() override { return audit_; }
     int schema_version() override { return db_.user_version(); }
     std::vector<std::string> pending_repairs() override {
@@ -103,6 +105,7 @@ private:
     Users users_;
     Audit audit_;
     PacsNodes pacs_nodes_;
+    Measurements measurements_;
 };
 
 }  // namespace

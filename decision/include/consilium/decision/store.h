@@ -1,9 +1,10 @@
 #pragma once
-// The clinical record behind interfaces: patients, timeline, imaging index, suggestions, plugin states, MDT meetings, users, audit trail. The workspace
+// The clinical record behind interfaces: patients, timeline, imaging index, measurements, suggestions, plugin states, MDT meetings, users, audit trail. The workspace
 // default is SQLite (open_sqlite_store); a shared hospital deployment can implement the same
 // interfaces over PostgreSQL and forward the audit trail to an ATNA repository, unseen by callers.
 #include "consilium/decision/audit.h"
 #include "consilium/decision/imaging.h"
+#include "consilium/decision/measurement_record.h"
 #include "consilium/decision/mdt_record.h"
 #include "consilium/decision/pacs_node_record.h"
 #include "consilium/decision/patient.h"
@@ -165,6 +166,7 @@ public:
     virtual PluginStateRepository& plugin_states() = 0;
     virtual MeetingRepository& meetings() = 0;
     virtual PacsNodeRepository& pacs_nodes() = 0;
+    virtual MeasurementRepository& measurements() = 0;
     virtual AuditTrail& audit() = 0;
     virtual int schema_version() = 0;
     // Work a schema migration left for the program because it needs the workspace's files, not
