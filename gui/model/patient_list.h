@@ -13,6 +13,10 @@ struct PatientRow {
     std::string name, mrn, birth_date, sex;
     std::optional<int> age;                 // years, when the birth date is known
     std::optional<std::string> news2_band;  // low | low-medium | medium | high, from the latest NEWS2 result
+    // Why the latest NEWS2 result must not rank this patient: the patient is outside NEWS2's intended
+    // use (a child, pregnancy recorded), or it was made outside it at a clinician's request. The
+    // worklist then shows "n/a" with this reason and news2_band is empty. "" when it may rank.
+    std::string news2_not_applicable;
     int open_suggestions = 0;               // proposed, not yet decided
     int studies = 0;
     std::string last_activity;              // newest imaging study or suggestion (ISO date), for "date" sort

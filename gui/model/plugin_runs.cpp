@@ -6,9 +6,11 @@
 
 #include "consilium/decision/plugin_state.h"
 #include "consilium/decision/workspace.h"
+#include "consilium/plugins/intended_use.h"
 #include "consilium/viewer/voxel_buffer.h"
 
 #include <algorithm>
+#include <csignal>
 #include <cstring>
 #include <system_error>
 
@@ -115,6 +117,11 @@ std::string why_cannot_run(const PluginRow& row, decision::Role role, const RunT
     if (!row.enabled) return row.reason.empty() ? std::string("disabled") : row.reason;
     if (a_run_is_going) return "a plugin is running; wait for it or cancel it";
     if (!target.patient_id) return "open a patient first";
+    if (!target.outside_intended_use.empty()) {
+        if (!decision::allowed(role, decision::Permission::run_outside_intended_use))
+            return target.outside_intended_use + "; only a clinician may run it anyway";
+        if (!target.run_anyway) return target.outside_intended_use + "; a clinician may run it anyway (recorded)";
+    }
     if (row.takes_volume) {
         std::string wanted;
         for (const auto& m : row.modalities) wanted += (wanted.empty() ? "" : " or ") + m;
@@ -126,6 +133,13 @@ std::string why_cannot_run(const PluginRow& row, decision::Role role, const RunT
                    (target.volume->modality.empty() ? std::string("of no modality") : target.volume->modality);
     }
     return "";
+}
+
+std::string intended_use_of(const PluginRow& row, decision::Store& store, std::int64_t patient_id) {
+    if (!row.plugin.manifest || !row.plugin.manifest->model.population) return "";
+    const auto today = plugins::today_utc();
+    return plugins::outside_intended_use(*row.plugin.manifest->model.population, plugins::patient_facts(store, patient_id, today),
+                                         today);
 }
 
 std::string run_target_text(const PluginRow& row, const RunTarget& target) {
@@ -165,10 +179,54 @@ std::string run_summary(const std::string& name, const std::string& version, con
         const auto n = r.suggestions.size();
         return text + "succeeded, " + (n == 0 ? std::string("no suggestions") : std::to_string(n) + (n == 1 ? " suggestion" : " suggestions"));
     }
-    if (r.status == decision::RunStatus::cancelled) return text + (r.reason.empty() ? std::string("cancelled") : r.reason);
+    const std::string first_line = r.reason.substr(0, r.reason.find('\n'));
+    if (r.status == decision::RunStatus::cancelled) return text + (r.reason.empty() ? std::string("cancelled") : first_line);
     text += std::string(decision::to_string(r.status));
-    if (!r.reason.empty()) text += ": " + r.reason;
+    if (!r.reason.empty()) text += ": " + first_line;
     return text;
+}
+
+std::vector<std::string> run_details(const RunOutcome& o) {
+    std::vector<std::string> lines;
+    if (!o.error.empty()) return lines;
+    const auto& r = o.result;
+    if (r.status != decision::RunStatus::succeeded) {
+        if (r.exit_signal) {
+            const char* name = strsignal(*r.exit_signal);
+            lines.push_back("ended by signal " + std::to_string(*r.exit_signal) + (name ? " (" + std::string(name) + ")" : ""));
+        } else if (r.exit_code) {
+            lines.push_back("exit code " + std::to_string(*r.exit_code));
+        }
+        if (!r.stderr_tail.empty()) {
+            lines.push_back("last lines of its stderr:");
+            std::size_t start = 0;
+            while (start <= r.stderr_tail.size()) {
+                const auto nl = r.stderr_tail.find('\n', start);
+                lines.push_back("  " + r.stderr_tail.substr(start, nl == std::string::npos ? std::string::npos : nl - start));
+                if (nl == std::string::npos) break;
+                start = nl + 1;
+            }
+        } else if (r.reason.find('\n') != std::string::npos) {
+            lines.push_back(r.reason.substr(r.reason.find('\n') + 1));
+        }
+    }
+    if (!r.outside_intended_use.empty() && r.status != decision::RunStatus::rejected)
+        lines.push_back("run outside the model's intended use at a clinician's request (" + r.outside_intended_use +
+                        "): every suggestion of this run is marked so");
+    return lines;
+}
+
+std::string last_run_text(const std::optional<decision::PluginRun>& run) {
+    if (!run) return "";
+    std::string text = "Last run on this patient: " + std::string(decision::to_string(run->status)) + ", " +
+                       readable_time(run->started_at);
+    if (run->reason && !run->reason->empty()) text += ": " + run->reason->substr(0, run->reason->find('\n'));
+    if (run->status != decision::RunStatus::succeeded && run->status != decision::RunStatus::rejected) {
+        if (run->exit_signal) text += " (signal " + std::to_string(*run->exit_signal) + ")";
+        else if (run->exit_code) text += " (exit code " + std::to_string(*run->exit_code) + ")";
+    }
+    if (run->outside_intended_use) text += "; run outside the model's intended use at a clinician's request";
+    return text + " (run " + std::to_string(run->id) + ")";
 }
 
 PluginRunner::~PluginRunner() {
@@ -199,6 +257,7 @@ bool PluginRunner::start(RunRequest request, RunCallbacks callbacks) {
             auto ws = decision::Workspace::open(request.workspace);
             plugins::RunOptions options;
             options.timeout = request.timeout;
+            options.outside_intended_use = request.outside_intended_use;
             options.cancel = cancel;
             options.progress = callbacks.progress;
             options.log = callbacks.log;

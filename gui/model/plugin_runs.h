@@ -69,9 +69,18 @@ struct RunTarget {
     std::shared_ptr<const viewer::Volume> volume;  // the viewer's; null when none is shown
     bool volume_complete = false;                   // false while the series is still loading
     std::string series_label;                       // "2024-03-01 CT Chest (120 images)"
+    // Why the patient is outside the plugin's intended population ("" when inside or none is
+    // stated: intended_use_of), and whether the clinician chose to run it anyway.
+    std::string outside_intended_use;
+    bool run_anyway = false;
 };
-// "" when the row may be run on the target now, else why not, in words for the panel.
+// "" when the row may be run on the target now, else why not, in words for the panel. A patient
+// outside the intended use may be run only when a clinician chose `run_anyway`.
 std::string why_cannot_run(const PluginRow& row, decision::Role role, const RunTarget& target, bool a_run_is_going);
+
+// Why the patient is outside the plugin's stated population today, as the host would refuse the
+// run ("outside intended use: age 9 years is below the minimum 16"); "" when inside or unstated.
+std::string intended_use_of(const PluginRow& row, decision::Store& store, std::int64_t patient_id);
 // "Run NEWS2 early warning score on Louis Erdman" / "... on Louis Erdman, CT Chest (120 images)".
 std::string run_target_text(const PluginRow& row, const RunTarget& target);
 
@@ -83,8 +92,18 @@ struct RunOutcome {
     plugins::RunResult result;
     std::string error;  // the run could not even start (the store could not be opened, ...); "" otherwise
 };
-// "NEWS2 early warning score 1.0.0: succeeded, 2 suggestions" / "...: crashed: the plugin process ended with ...".
+// "NEWS2 early warning score 1.0.0: succeeded, 2 suggestions" / "...: crashed: the plugin crashed: ..." (the
+// reason's first line; run_details gives the rest).
 std::string run_summary(const std::string& name, const std::string& version, const RunOutcome& outcome);
+
+// What the panel's log adds after a run, line by line: how the plugin's process ended ("exit code 3",
+// "ended by signal 11 (Segmentation fault)"), the last lines of its stderr for a run that did not
+// succeed, and the mark of a run made outside the intended use.
+std::vector<std::string> run_details(const RunOutcome& outcome);
+
+// "Last run on this patient: failed, 2026-05-01 10:22 UTC: the plugin exited with code 3: ..." for the
+// newest stored run of the plugin (its reason's first line); "" when there is none.
+std::string last_run_text(const std::optional<decision::PluginRun>& run);
 
 struct RunRequest {
     std::filesystem::path workspace;  // opened again on the worker thread: SQLite connections stay on their thread
@@ -93,6 +112,7 @@ struct RunRequest {
     std::int64_t patient_id = 0;
     std::shared_ptr<const viewer::Volume> volume;  // null unless the plugin takes one
     std::optional<std::chrono::milliseconds> timeout;  // default: the manifest's
+    bool outside_intended_use = false;  // a clinician runs it although the patient is outside its population
 };
 
 // Called on the worker thread; a GUI forwards them to its own thread.

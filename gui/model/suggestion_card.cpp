@@ -314,6 +314,7 @@ SuggestionCard make_card(const decision::Suggestion& s, decision::Role role, con
         }
         if (s.note && !trim(*s.note).empty()) c.note = "Note: " + trim(*s.note);
     }
+    if (s.outside_intended_use) c.outside_intended_use = N_("Outside the model's intended use: run at a clinician's request");
     c.why_cannot_decide = why_cannot_decide(role, s);
     return c;
 }

@@ -84,6 +84,9 @@ struct SuggestionCard {
     std::string model_text;      // "NEWS2 early warning score 1.0.0, model RCP-NEWS2-2017"
     std::vector<Evidence> evidence;
     bool shows_on_image = false; // has ROI or mask evidence
+    // Made by a run a clinician asked for although the patient is outside the model's intended use:
+    // the card says so in red (English here, translated by the view); "" for an ordinary suggestion.
+    std::string outside_intended_use;
     // After a decision.
     std::string decision_text;   // "Rejected by radiologist, 2026-05-01 10:22 UTC"
     std::string reason_text;     // "Reason: clinically incorrect - seen on prior CT"

@@ -9,6 +9,7 @@
 #include "consilium/decision/plugin_state.h"
 #include "consilium/decision/record_access.h"
 #include "consilium/decision/review.h"
+#include "consilium/plugins/intended_use.h"
 
 #include <nlohmann/json.hpp>
 
@@ -96,21 +97,42 @@ void Workstation::refresh_patients() {
         if (p.birth_date) r.age = age_in_years(*p.birth_date, today);
         r.studies = static_cast<int>(p.study_count);
         std::string newest_news2;
+        std::optional<decision::Suggestion> news2;
         for (const auto& s : store().suggestions().list_for_patient(p.id)) {
             if (s.status == decision::ReviewStatus::proposed) ++r.open_suggestions;
             if (s.kind == decision::SuggestionKind::risk && s.plugin_id.find("news2") != std::string::npos &&
                 s.created_at >= newest_news2) {
                 newest_news2 = s.created_at;
                 r.news2_band = s.band;
+                news2 = s;
             }
             r.last_activity = std::max(r.last_activity, s.created_at.substr(0, 10));
         }
         for (const auto& st : store().imaging().studies_of(p.id))
             if (st.date) r.last_activity = std::max(r.last_activity, *st.date);
+        // Never ranked by a score outside its intended use.
+        if (news2) r.news2_not_applicable = outside_intended_use(*news2);
+        if (!r.news2_not_applicable.empty()) r.news2_band.reset();
         rows.push_back(std::move(r));
     }
     patients_.set_rows(std::move(rows));
     patients_changed.emit();
+}
+
+std::string Workstation::outside_intended_use(const decision::Suggestion& s) {
+    std::string why;
+    if (const auto* plugin = find_plugin(s.plugin_id); plugin && plugin->manifest && plugin->manifest->model.population) {
+        const auto today = plugins::today_utc();
+        try {
+            why = plugins::outside_intended_use(*plugin->manifest->model.population,
+                                                plugins::patient_facts(store(), s.patient_id, today), today);
+        } catch (const std::exception& e) {  // unchecked is not inside: the score must not rank
+            why = std::string("the intended use could not be checked: ") + e.what();
+        }
+    }
+    if (why.empty() && s.outside_intended_use)
+        why = "scored outside the model's intended use at a clinician's request";
+    return why;
 }
 
 std::string Workstation::open_patient(const std::string& text) {

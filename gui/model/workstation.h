@@ -76,6 +76,10 @@ public:
     void refresh_plugins();  // looks along the search path again; emits plugins_changed
     // Enables or disables a plugin (developers and admins; audited by decision/); "" or the message.
     std::string set_plugin_enabled(const std::string& id, bool enabled, const std::string& reason = "");
+    // Why a stored suggestion must not count as its model's verdict on the patient: the installed
+    // plugin's population excludes the patient today, or it was made outside it at a clinician's
+    // request; "" when it may.
+    std::string outside_intended_use(const decision::Suggestion& suggestion);
 
     Signal<> session_changed;      // log-in, log-out
     Signal<> patients_changed;     // worklist rows

@@ -45,6 +45,21 @@ PatientListPanel::PatientListPanel(wxWindow* parent, Workstation& workstation, s
         const auto i = static_cast<std::size_t>(e.GetIndex());
         if (i < rows.size()) open_(rows[i].id);
     });
+    // Why a row's NEWS2 reads n/a, when the pointer is over it.
+    list_->Bind(wxEVT_MOTION, [this](wxMouseEvent& e) {
+        int flags = 0;
+        const long item = list_->HitTest(e.GetPosition(), flags);
+        const auto& rows = workstation_.patients().visible();
+        const auto i = static_cast<std::size_t>(item);
+        const wxString tip = item >= 0 && i < rows.size() && !rows[i].news2_not_applicable.empty()
+                                 ? wxString::Format(_("NEWS2 not applicable: %s"), wxString::FromUTF8(rows[i].news2_not_applicable))
+                                 : wxString();
+        if (list_->GetToolTipText() != tip) {
+            if (tip.empty()) list_->UnsetToolTip();
+            else list_->SetToolTip(tip);
+        }
+        e.Skip();
+    });
     workstation_.patients_changed.connect([this] { fill(); });
     // The open patient is the highlighted row, however it was opened (worklist, timeline, --patient, PACS).
     workstation_.patient_changed.connect([this] { select_open_patient(); });
@@ -64,7 +79,10 @@ void PatientListPanel::fill() {
                                   : wxString::FromUTF8(r.name);
         const long item = list_->InsertItem(static_cast<long>(i), name);
         list_->SetItem(item, 1, wxString::FromUTF8(r.birth_date));
-        list_->SetItem(item, 2, r.news2_band ? wxGetTranslation(wxString::FromUTF8(*r.news2_band)) : wxString("-"));
+        // A score outside its intended use ranks nobody: "n/a", the reason in the row's tooltip.
+        list_->SetItem(item, 2, !r.news2_not_applicable.empty() ? _("n/a")
+                                : r.news2_band                  ? wxGetTranslation(wxString::FromUTF8(*r.news2_band))
+                                                                : wxString("-"));
         list_->SetItem(item, 3, r.open_suggestions ? wxString::Format("%d", r.open_suggestions) : wxString("-"));
         list_->SetItem(item, 4, r.studies ? wxString::Format("%d", r.studies) : wxString("-"));
         const int rank = risk_rank(r.news2_band);

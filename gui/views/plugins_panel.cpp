@@ -3,6 +3,7 @@
 #include "views/model_card_dialog.h"
 
 #include <wx/button.h>
+#include <wx/checkbox.h>
 #include <wx/gauge.h>
 #include <wx/intl.h>
 #include <wx/listctrl.h>
@@ -18,6 +19,7 @@ namespace {
 
 wxString U(const std::string& s) { return wxString::FromUTF8(s); }
 const wxColour kMuted(95, 95, 95);
+const wxColour kDanger(170, 30, 30);
 
 }  // namespace
 
@@ -46,6 +48,14 @@ PluginsPanel::PluginsPanel(wxWindow* parent, Workstation& workstation, ViewerMod
     run_->SetName("plugin-run");
     run_why_ = new wxStaticText(this, wxID_ANY, "");
     run_why_->SetForegroundColour(kMuted);
+    intended_ = new wxStaticText(this, wxID_ANY, "");
+    intended_->SetForegroundColour(kDanger);
+    intended_->SetFont(GetFont().Bold());
+    run_anyway_ = new wxCheckBox(this, wxID_ANY, _("Run anyway, outside its intended use (recorded in the audit log)"));
+    run_anyway_->SetName("plugin-run-anyway");
+    run_anyway_->Hide();
+    last_run_ = new wxStaticText(this, wxID_ANY, "");
+    last_run_->SetForegroundColour(kMuted);
     gauge_ = new wxGauge(this, wxID_ANY, 1000, wxDefaultPosition, wxSize(FromDIP(260), FromDIP(16)));
     cancel_ = new wxButton(this, wxID_ANY, _("Cancel run"));
     cancel_->Disable();
@@ -73,7 +83,10 @@ PluginsPanel::PluginsPanel(wxWindow* parent, Workstation& workstation, ViewerMod
     runner->Add(run_, 0, wxALIGN_CENTER_VERTICAL);
     runner->Add(target_, 1, wxALIGN_CENTER_VERTICAL | wxLEFT, 8);
     details->Add(runner, 0, wxEXPAND | wxTOP, 6);
+    details->Add(intended_, 0, wxEXPAND | wxTOP, 4);
+    details->Add(run_anyway_, 0, wxTOP, 2);
     details->Add(run_why_, 0, wxEXPAND | wxTOP, 4);
+    details->Add(last_run_, 0, wxEXPAND | wxTOP, 4);
     auto* progress = new wxBoxSizer(wxHORIZONTAL);
     progress->Add(gauge_, 1, wxALIGN_CENTER_VERTICAL);
     progress->Add(cancel_, 0, wxALIGN_CENTER_VERTICAL | wxLEFT, 8);
@@ -95,6 +108,7 @@ PluginsPanel::PluginsPanel(wxWindow* parent, Workstation& workstation, ViewerMod
     refresh->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { workstation_.refresh_plugins(); });
     run_->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { run(); });
     cancel_->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { cancel_run(); });
+    run_anyway_->Bind(wxEVT_CHECKBOX, [this](wxCommandEvent&) { update_details(); });
     Bind(wxEVT_TIMER, [this](wxTimerEvent&) { on_timer(); });
 
     workstation_.plugins_changed.connect([this] { fill(); });
@@ -145,12 +159,20 @@ void PluginsPanel::fill() {
     update_details();
 }
 
-RunTarget PluginsPanel::target() const {
+RunTarget PluginsPanel::target(const PluginRow* row) const {
     RunTarget t;
     if (workstation_.patient()) {
         t.patient_id = workstation_.patient()->id;
         t.patient_name = workstation_.patient()->name;
+        if (row) {
+            try {
+                t.outside_intended_use = intended_use_of(*row, workstation_.store(), *t.patient_id);
+            } catch (const std::exception& e) {
+                t.outside_intended_use = std::string("the intended use could not be checked: ") + e.what();
+            }
+        }
     }
+    t.run_anyway = run_anyway_->IsShown() && run_anyway_->IsChecked();
     t.volume = viewer_.volume();
     t.volume_complete = viewer_.complete();
     if (t.volume)
@@ -169,6 +191,9 @@ void PluginsPanel::update_details() {
         manage_why_->SetLabel("");
         target_->SetLabel("");
         run_why_->SetLabel("");
+        intended_->SetLabel("");
+        run_anyway_->Hide();
+        last_run_->SetLabel("");
         Layout();
         return;
     }
@@ -182,7 +207,24 @@ void PluginsPanel::update_details() {
     if (!row->available) state += U("; not available: " + row->reason);
     manage_why_->SetLabel(manage_why.empty() ? state : state + "  -  " + U(manage_why));
     manage_why_->Wrap(std::max(200, GetClientSize().x - list_->GetSize().x - disable_->GetSize().x * 3 - 60));
-    const auto t = target();
+    // Outside the intended use: said in red; a clinician may choose to run it anyway.
+    const bool clinician = logged_in && decision::allowed(workstation_.session().user.role, decision::Permission::run_outside_intended_use);
+    auto t = target(row);
+    intended_->SetLabel(U(t.outside_intended_use));
+    intended_->Wrap(std::max(300, GetClientSize().x - list_->GetSize().x - 40));
+    if (t.outside_intended_use.empty() || !clinician) run_anyway_->SetValue(false);
+    run_anyway_->Show(!t.outside_intended_use.empty() && clinician);
+    t.run_anyway = run_anyway_->IsShown() && run_anyway_->IsChecked();
+    std::string last;
+    if (logged_in && t.patient_id) {
+        try {
+            last = last_run_text(workstation_.store().suggestions().latest_run(row->id, *t.patient_id));
+        } catch (const std::exception& e) {
+            last = std::string("the last run could not be read: ") + e.what();
+        }
+    }
+    last_run_->SetLabel(U(last));
+    last_run_->Wrap(std::max(300, GetClientSize().x - list_->GetSize().x - 40));
     const std::string why = logged_in ? why_cannot_run(*row, workstation_.session().user.role, t, running_) : "log in first";
     run_->Enable(why.empty());
     run_->SetToolTip(why.empty() ? U(run_target_text(*row, t)) : U(why));
@@ -222,7 +264,7 @@ void PluginsPanel::log(const std::string& level, const std::string& text) {
 void PluginsPanel::run() {
     const PluginRow* row = selected_row();
     if (!row || running_ || !workstation_.logged_in()) return;
-    const auto t = target();
+    const auto t = target(row);
     if (auto why = why_cannot_run(*row, workstation_.session().user.role, t, running_); !why.empty()) {
         status_->SetForegroundColour(wxColour(170, 30, 30));
         status_->SetLabel(U("Cannot run: " + why));
@@ -234,6 +276,7 @@ void PluginsPanel::run() {
     request.plugin = row->plugin;
     request.patient_id = *t.patient_id;
     if (row->takes_volume) request.volume = t.volume;
+    request.outside_intended_use = t.run_anyway && !t.outside_intended_use.empty();
     const std::string name = row->name.empty() ? row->id : row->name;
     const std::string version = row->version;
     std::weak_ptr<int> alive = alive_;
@@ -300,6 +343,9 @@ void PluginsPanel::finished(const RunOutcome& outcome, const std::string& name, 
     log(std::string(), summary + (outcome.error.empty() ? " (" + std::to_string(outcome.result.duration_ms) + " ms, run " +
                                                               std::to_string(outcome.result.run_id) + ")"
                                                         : std::string()));
+    // The plugin's own words: how its process ended and the end of its stderr.
+    for (const auto& line : run_details(outcome)) log(std::string(), line);
+    run_anyway_->SetValue(false);  // a decision for one run, not a setting
     // The store changed on the run's own connection: read again what is shown.
     try {
         workstation_.refresh_suggestions();

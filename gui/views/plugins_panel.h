@@ -2,6 +2,8 @@
 // The plugins found on the search path, whether each may run (enabled, available, quarantined,
 // and why not), its model card, Enable/Disable for developers and administrators, and "Run on
 // this patient" (with the series shown, for plugins that read images) with progress and Cancel.
+// A patient outside the plugin's intended use is named so in red; a clinician may tick "Run anyway"
+// (audited, the suggestions marked). A failed run shows the plugin's exit code and last stderr lines.
 // The run happens on a worker thread with its own store connection (model/plugin_runs.h); the
 // outcome is shown in words and the patient's suggestions and the worklist are refreshed.
 #include "model/plugin_runs.h"
@@ -17,6 +19,7 @@
 #include <vector>
 
 class wxButton;
+class wxCheckBox;
 class wxGauge;
 class wxListView;
 class wxStaticText;
@@ -35,7 +38,7 @@ private:
     void fill();
     void update_details();
     const PluginRow* selected_row() const;
-    RunTarget target() const;
+    RunTarget target(const PluginRow* row) const;
     void run();
     void finished(const RunOutcome& outcome, const std::string& name, const std::string& version);
     void set_enabled(bool enabled);
@@ -52,6 +55,9 @@ private:
     wxStaticText* manage_why_ = nullptr;
     wxStaticText* target_ = nullptr;
     wxStaticText* run_why_ = nullptr;
+    wxStaticText* intended_ = nullptr;   // the open patient is outside the plugin's intended use, and why
+    wxCheckBox* run_anyway_ = nullptr;   // a clinician's explicit decision to run it regardless (audited)
+    wxStaticText* last_run_ = nullptr;   // the plugin's newest stored run on the open patient
     wxStaticText* status_ = nullptr;
     wxButton* model_card_ = nullptr;
     wxButton* enable_ = nullptr;

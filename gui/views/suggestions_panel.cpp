@@ -30,6 +30,7 @@ const wxColour kSelectedColour(30, 110, 220);
 const wxColour kText(25, 25, 28);
 const wxColour kMuted(95, 95, 95);
 const wxColour kWarn(175, 85, 0);
+const wxColour kDanger(170, 30, 30);
 
 wxString U(const std::string& s) { return wxString::FromUTF8(s); }
 
@@ -323,6 +324,10 @@ wxWindow* SuggestionsPanel::make_card_window(const decision::Suggestion& s, int 
     head->AddStretchSpacer();
     put(head, text(wxGetTranslation(U(c.status)).utf8_string(), small.Bold(), c.proposed ? kAiColour : decision_colour(s.status), false), 0,
               wxALIGN_CENTER_VERTICAL);
+
+    // A suggestion made outside the model's intended use says so first, in red.
+    if (!c.outside_intended_use.empty())
+        put(row(pad), text(wxGetTranslation(U(c.outside_intended_use)).utf8_string(), normal.Bold(), kDanger), 0);
 
     // The coded concept.
     if (!c.concept_display.empty()) {
