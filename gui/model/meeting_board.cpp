@@ -40,10 +40,17 @@ void MeetingBoard::reload_cases() {
     cases_.clear();
     if (!meeting_) return;
     for (auto& c : workstation_.store().meetings().cases(meeting_->id)) {
-        BoardCase row{std::move(c), "", ""};
+        BoardCase row{std::move(c), "", "", ""};
         if (auto p = workstation_.store().patients().find(row.entry.patient_id)) {
             row.patient_name = p->name;
             row.mrn = p->mrn;
+        }
+        if (row.entry.decision_event_id) {
+            // The case list shows what was decided, not only that it was.
+            decision::TimelineFilter mdt;
+            mdt.kinds = {decision::EventKind::mdt};
+            for (const auto& e : workstation_.store().timeline().events(row.entry.patient_id, mdt))
+                if (e.id == *row.entry.decision_event_id) row.decision_text = e.value_text.value_or("");
         }
         cases_.push_back(std::move(row));
     }

@@ -17,6 +17,7 @@ namespace consilium::gui {
 struct BoardCase {
     decision::MeetingCase entry;
     std::string patient_name, mrn;
+    std::string decision_text;  // the board's words once recorded (from its timeline event)
     bool decided() const { return entry.decision_event_id.has_value(); }
 };
 

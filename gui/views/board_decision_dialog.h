@@ -15,8 +15,10 @@ namespace consilium::gui {
 class BoardDecisionDialog : public wxDialog {
 public:
     // `attempt(text, attendee_lines)` returns "" when recorded, else the message to show.
+    // `large`: the meeting is presented, so the dialog is read across the room in the same type.
     BoardDecisionDialog(wxWindow* parent, const wxString& meeting, const wxString& patient, const wxString& question,
-                        const wxString& attendees, std::function<std::string(const std::string&, const std::string&)> attempt);
+                        const wxString& attendees, std::function<std::string(const std::string&, const std::string&)> attempt,
+                        bool large = false);
 
 private:
     void on_record(wxCommandEvent&);

@@ -16,7 +16,8 @@ MeetingCasesPanel::MeetingCasesPanel(wxWindow* parent, MeetingBoard& board, std:
     date_ = new wxStaticText(this, wxID_ANY, "");
     top->Add(title_, 0, wxLEFT | wxRIGHT | wxTOP, 8);
     top->Add(date_, 0, wxLEFT | wxRIGHT | wxBOTTOM, 8);
-    list_ = new wxListView(this, wxID_ANY, wxDefaultPosition, wxDefaultSize, wxLC_REPORT | wxLC_SINGLE_SEL);
+    list_ = new wxListView(this, wxID_ANY, wxDefaultPosition, wxDefaultSize, wxLC_REPORT | wxLC_SINGLE_SEL, wxDefaultValidator,
+                           "meeting-cases");
     list_->AppendColumn("#", wxLIST_FORMAT_RIGHT);
     list_->AppendColumn(_("Patient"), wxLIST_FORMAT_LEFT);
     list_->AppendColumn(_("Board"), wxLIST_FORMAT_LEFT);
@@ -52,6 +53,8 @@ MeetingCasesPanel::MeetingCasesPanel(wxWindow* parent, MeetingBoard& board, std:
     set_large(false);
 }
 
+void MeetingCasesPanel::focus_cases() { list_->SetFocus(); }
+
 void MeetingCasesPanel::set_large(bool large) {
     large_ = large;
     const wxFont base = GetParent()->GetFont();
@@ -67,12 +70,13 @@ void MeetingCasesPanel::set_large(bool large) {
 }
 
 void MeetingCasesPanel::fit_columns() {
-    // The patient's name takes what the number and the board's state leave.
+    // Number, name and the board's decision share the width; the decision gets the larger part.
     const int number = list_->GetTextExtent("000").x + 12;
-    const int board = list_->GetTextExtent(_("decided")).x + 24;
+    const int rest = std::max(240, list_->GetClientSize().x - number - 4);
+    const int name = std::max(120, rest * 45 / 100);
     list_->SetColumnWidth(0, number);
-    list_->SetColumnWidth(2, board);
-    list_->SetColumnWidth(1, std::max(120, list_->GetClientSize().x - number - board - 4));
+    list_->SetColumnWidth(1, name);
+    list_->SetColumnWidth(2, std::max(list_->GetTextExtent(_("decided")).x + 24, rest - name));
 }
 
 void MeetingCasesPanel::fill() {
@@ -86,7 +90,11 @@ void MeetingCasesPanel::fill() {
         const auto& c = cases[i];
         const long row = list_->InsertItem(static_cast<long>(i), wxString::Format("%d", c.entry.position));
         list_->SetItem(row, 1, wxString::FromUTF8(c.patient_name));
-        list_->SetItem(row, 2, c.decided() ? _("decided") : _("open"));
+        // What the board decided, in its own words (its first line); "open" while undecided.
+        const std::string first_line = c.decision_text.substr(0, c.decision_text.find('\n'));
+        list_->SetItem(row, 2, !c.decided()             ? _("open")
+                               : first_line.empty()      ? _("decided")
+                                                         : wxString::FromUTF8(first_line));
         if (c.decided()) list_->SetItemTextColour(row, wxColour(20, 110, 40));
     }
     const auto* current = board_.current_case();
@@ -98,8 +106,9 @@ void MeetingCasesPanel::fill() {
         question_->SetLabel(current->entry.question.empty()
                                 ? _("No question was given for the board.")
                                 : wxString::Format(_("Question: %s"), wxString::FromUTF8(current->entry.question)));
-        decided_->SetLabel(current->decided() ? wxString::Format(_("Decided; recorded by %s."),
-                                                                 wxString::FromUTF8(current->entry.decided_by.value_or("")))
+        decided_->SetLabel(current->decided() ? wxString::Format(_("Board decision (recorded by %s): %s"),
+                                                                 wxString::FromUTF8(current->entry.decided_by.value_or("")),
+                                                                 wxString::FromUTF8(current->decision_text))
                                               : wxString());
     } else {
         current_->SetLabel(cases.empty() ? _("No cases yet.") : _("Choose a case."));
@@ -112,6 +121,7 @@ void MeetingCasesPanel::fill() {
     hint_->Wrap(wrap);
     current_->Wrap(wrap);
     question_->Wrap(wrap);
+    decided_->Wrap(wrap);
     record_->Enable(board_.may_hold() && current && !current->decided());
     fit_columns();
     Layout();

@@ -19,6 +19,8 @@ public:
     MeetingCasesPanel(wxWindow* parent, MeetingBoard& board, std::function<void(std::size_t)> choose_case,
                       std::function<void()> record_decision);
     void set_large(bool large);
+    // The keyboard goes to the case list (Page Down / Page Up right after F5).
+    void focus_cases();
 
 private:
     void fill();

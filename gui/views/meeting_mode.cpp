@@ -207,6 +207,9 @@ void MeetingMode::present() {
         aui_.LoadPerspective(wxString::FromUTF8(layout));
     }
     show_case(board_.current().value_or(board_.first_undecided()));
+    // The focus may have been in a pane now put away (the worklist's search): then no key reached
+    // the frame and Page Down did nothing until something was clicked.
+    cases_->focus_cases();
 }
 
 void MeetingMode::leave() {
@@ -267,7 +270,8 @@ void MeetingMode::record_decision() {
                             wxString::FromUTF8(c->entry.question), wxString::FromUTF8(workstation_.session().user.name) + "\n",
                             [this](const std::string& text, const std::string& attendees) {
                                 return board_.record_decision(text, attendees);
-                            });
+                            },
+                            presenting_);
     if (ask.ShowModal() == wxID_OK)
         status(wxString::Format(_("Board decision recorded for %s; it is on the timeline."), patient));
 }

@@ -1,5 +1,7 @@
 #include "views/timeline_panel.h"
 
+#include "model/presentation_layout.h"
+
 #include "consilium/decision/workspace.h"
 
 #include <algorithm>
@@ -39,7 +41,9 @@ TimelinePanel::~TimelinePanel() {
 }
 
 void TimelinePanel::set_large(bool large) {
+    const bool changed = large != large_;
     large_ = large;
+    if (changed && patient_id_) reload();  // the lanes in the meeting's order, or back in the clinical one
     update_metrics();
     ++revision_;
     Refresh();
@@ -102,6 +106,7 @@ void TimelinePanel::loaded(const std::shared_ptr<TimelineResult>& result) {
     if (!result->error.empty()) {
         message_ = result->error;
     } else {
+        if (large_) meeting_lanes_first(result->content.lanes);
         layout_.set_content(std::move(result->content), refit_);
         refit_ = false;
     }

@@ -100,6 +100,9 @@ BOOST_AUTO_TEST_CASE(a_decision_goes_into_the_open_record_only_and_reaches_the_t
     BOOST_TEST(timeline_redraws == 1);
     BOOST_TEST(board.cases()[0].decided());
     BOOST_TEST(*board.cases()[0].entry.decided_by == "physician");
+    // The case list shows the board's words, not only "decided" (issue 12, item 9); the other case has none.
+    BOOST_TEST(board.cases()[0].decision_text == "Lobectomy right upper lobe");
+    BOOST_TEST(board.cases()[1].decision_text.empty());
     BOOST_TEST(board.first_undecided() == 1u);
     BOOST_TEST(w.audit_count("mdt.decision") == 1);
 
@@ -145,3 +148,18 @@ BOOST_AUTO_TEST_CASE(the_presentation_sets_dock_sizes_in_the_perspective) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_CASE(at_the_board_the_timeline_shows_decisions_and_ai_lanes_first) {
+    std::vector<TimelineLane> lanes;
+    for (auto kind : {LaneKind::encounters, LaneKind::conditions, LaneKind::vital, LaneKind::vital, LaneKind::ai, LaneKind::mdt}) {
+        TimelineLane l;
+        l.kind = kind;
+        l.label = std::to_string(lanes.size());
+        lanes.push_back(l);
+    }
+    meeting_lanes_first(lanes);
+    std::vector<std::string> order;
+    for (const auto& l : lanes) order.push_back(l.label);
+    // MDT, AI, then the clinical order unchanged (the two vital-sign rows stay together, in order).
+    BOOST_TEST(order == (std::vector<std::string>{"5", "4", "0", "1", "2", "3"}), boost::test_tools::per_element());
+}
