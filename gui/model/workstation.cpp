@@ -160,6 +160,14 @@ std::string Workstation::open_patient(std::int64_t id) {
     return "";
 }
 
+std::optional<std::size_t> Workstation::open_patient_row() const {
+    if (!patient_) return std::nullopt;
+    const auto& rows = patients_.visible();
+    for (std::size_t i = 0; i < rows.size(); ++i)
+        if (rows[i].id == patient_->id) return i;
+    return std::nullopt;
+}
+
 void Workstation::close_patient() {
     if (!patient_) return;
     patient_.reset();

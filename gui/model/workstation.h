@@ -59,6 +59,10 @@ public:
     std::string open_patient(std::int64_t id);
     void close_patient();
     const std::optional<decision::Patient>& patient() const { return patient_; }
+    // The open patient's row among the worklist rows shown - the one row the worklist highlights
+    // (choosing a row opens that patient); none when the search hides them. A radiologist must
+    // never read one patient with another one highlighted.
+    std::optional<std::size_t> open_patient_row() const;
     std::optional<PatientBanner> banner() const;
     const std::vector<SeriesEntry>& series() const { return series_; }
     const std::vector<decision::Suggestion>& suggestions() const { return suggestions_; }

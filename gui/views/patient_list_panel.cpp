@@ -10,7 +10,7 @@ namespace consilium::gui {
 
 PatientListPanel::PatientListPanel(wxWindow* parent, Workstation& workstation, std::function<void(std::int64_t)> open)
     : wxPanel(parent, wxID_ANY), workstation_(workstation), open_(std::move(open)) {
-    search_ = new wxSearchCtrl(this, wxID_ANY);
+    search_ = new wxSearchCtrl(this, wxID_ANY, "", wxDefaultPosition, wxDefaultSize, 0, wxDefaultValidator, "worklist-search");
     search_->SetDescriptiveText(_("Search name or MRN"));
     sort_ = new wxChoice(this, wxID_ANY);
     sort_->Append(_("Sort: risk (NEWS2)"));
@@ -18,7 +18,8 @@ PatientListPanel::PatientListPanel(wxWindow* parent, Workstation& workstation, s
     sort_->Append(_("Sort: latest activity"));
     sort_->Append(_("Sort: open suggestions"));
     sort_->SetSelection(0);
-    list_ = new wxListView(this, wxID_ANY, wxDefaultPosition, wxDefaultSize, wxLC_REPORT | wxLC_SINGLE_SEL);
+    list_ = new wxListView(this, wxID_ANY, wxDefaultPosition, wxDefaultSize, wxLC_REPORT | wxLC_SINGLE_SEL, wxDefaultValidator,
+                           "worklist");
     list_->AppendColumn(_("Patient"), wxLIST_FORMAT_LEFT, 150);
     list_->AppendColumn(_("Born"), wxLIST_FORMAT_LEFT, 88);
     list_->AppendColumn(_("NEWS2"), wxLIST_FORMAT_LEFT, 80);
@@ -40,11 +41,12 @@ PatientListPanel::PatientListPanel(wxWindow* parent, Workstation& workstation, s
         workstation_.patients().set_sort(order[std::clamp(e.GetSelection(), 0, 3)]);
         fill();
     });
-    list_->Bind(wxEVT_LIST_ITEM_ACTIVATED, [this](wxListEvent& e) {
-        const auto& rows = workstation_.patients().visible();
-        const auto i = static_cast<std::size_t>(e.GetIndex());
-        if (i < rows.size()) open_(rows[i].id);
+    // Choosing a row - a click or the arrow keys - opens that patient: the highlighted row and
+    // the record on screen never differ (a click once only highlighted, the old patient stayed).
+    list_->Bind(wxEVT_LIST_ITEM_SELECTED, [this](wxListEvent& e) {
+        if (!filling_) choose(static_cast<std::size_t>(e.GetIndex()));
     });
+    list_->Bind(wxEVT_LIST_ITEM_ACTIVATED, [this](wxListEvent& e) { choose(static_cast<std::size_t>(e.GetIndex())); });
     // Why a row's NEWS2 reads n/a, when the pointer is over it.
     list_->Bind(wxEVT_MOTION, [this](wxMouseEvent& e) {
         int flags = 0;
@@ -66,7 +68,16 @@ PatientListPanel::PatientListPanel(wxWindow* parent, Workstation& workstation, s
     fill();
 }
 
+void PatientListPanel::choose(std::size_t row) {
+    const auto& rows = workstation_.patients().visible();
+    if (row >= rows.size()) return;
+    if (!workstation_.patient() || workstation_.patient()->id != rows[row].id) open_(rows[row].id);
+    // Refused (or it failed): the highlight goes back to the patient who is open.
+    if (workstation_.open_patient_row() != row) CallAfter([this] { select_open_patient(); });
+}
+
 void PatientListPanel::fill() {
+    filling_ = true;
     list_->Freeze();
     list_->DeleteAllItems();
     const auto& rows = workstation_.patients().visible();
@@ -91,20 +102,21 @@ void PatientListPanel::fill() {
         if (r.id == open_id) list_->Select(item);
     }
     list_->Thaw();
+    filling_ = false;
 }
 
 void PatientListPanel::select_open_patient() {
-    const auto& rows = workstation_.patients().visible();
-    const auto open_id = workstation_.patient() ? workstation_.patient()->id : 0;
-    for (std::size_t i = 0; i < rows.size(); ++i) {
-        const long item = static_cast<long>(i);
-        if (rows[i].id == open_id) {
+    filling_ = true;  // highlighting what is open opens nothing
+    const auto open = workstation_.open_patient_row();
+    for (long item = 0; item < list_->GetItemCount(); ++item) {
+        if (open && static_cast<std::size_t>(item) == *open) {
             list_->Select(item);
-            list_->EnsureVisible(item);
+            list_->Focus(item);
         } else if (list_->IsSelected(item)) {
             list_->Select(item, false);
         }
     }
+    filling_ = false;
 }
 
 }  // namespace consilium::gui
