@@ -12,6 +12,8 @@
 #include "consilium/plugins/run.h"
 #include "consilium/viewer/load.h"
 
+#include "suggestion_json.h"
+
 #include <nlohmann/json.hpp>
 
 #include <atomic>
@@ -94,7 +96,10 @@ plugins::VolumeInput volume_input(const viewer::Volume& volume) {
 }
 
 json result_json(const plugins::RunResult& r) {
+    json decided = json::array();
+    for (const auto& d : r.already_decided) decided.push_back(earlier_decision_json(d));
     return {{"run_id", r.run_id},
+            {"already_decided", decided},
             {"status", std::string(to_string(r.status))},
             {"reason", nullable(r.reason)},
             {"duration_ms", r.duration_ms},
@@ -121,6 +126,9 @@ void print_result(const plugins::RunResult& r) {
             start = end + 1;
         }
     }
+    for (const auto& d : r.already_decided)
+        std::cout << "already decided, not proposed again: suggestion " << d.suggestion_id << " (" << d.summary << ") "
+                  << to_string(d.status) << " by " << d.by << " at " << d.at << '\n';
     if (!r.outside_intended_use.empty() && r.status != RunStatus::rejected)
         std::cout << "run outside the model's intended use at the clinician's request (" << r.outside_intended_use
                   << "); every suggestion of this run is marked so\n";

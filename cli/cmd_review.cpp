@@ -1,6 +1,7 @@
-// `review SUGGESTION accept | reject --reason TEXT | modify --reason TEXT [--concept S|C|D] [--note TEXT]`:
-// a clinician's decision. The checks (role, reason, finality) live in decision::review, so the
-// GUI enforces exactly the same rules.
+// `review SUGGESTION accept | reject --reason TEXT | modify --reason TEXT [--concept S|C|D] [--note TEXT]
+// [--reason-code CODE] [--confirm-against-earlier]` and `review SUGGESTION withdraw --reason TEXT`:
+// a clinician's decision, or its author's withdrawal of it the same day. The checks (role, reason,
+// concept, finality, earlier decisions) live in decision::review, so the GUI enforces the same rules.
 #include "commands.h"
 #include "suggestion_json.h"
 
@@ -25,42 +26,72 @@ Coding parse_concept(const std::string& text) {
     return {text.substr(0, first), text.substr(first + 1, second - first - 1), text.substr(second + 1)};
 }
 
+ReasonCode parse_reason_code(const std::string& code, ReviewStatus decision) {
+    auto parsed = reason_code_from_string(code);
+    if (!parsed || !reason_fits(*parsed, decision))
+        throw UsageError("--reason-code '" + code + "' is not " +
+                         (decision == ReviewStatus::modified
+                              ? "size_corrected, location_corrected, different_finding or other (modify)"
+                              : "clinically_incorrect, not_applicable, insufficient_evidence, already_known or other (reject)"));
+    return *parsed;
+}
+
+int print(const Context& ctx, const Suggestion& done) {
+    if (ctx.json) {
+        ctx.print_json(suggestion_json(done));
+        return 0;
+    }
+    std::cout << "suggestion " << done.id << " " << to_string(done.status);
+    if (done.status != ReviewStatus::proposed)
+        std::cout << " by " << done.reviewed_by.value_or("?") << " at " << done.reviewed_at.value_or("?");
+    std::cout << ": " << done.summary << '\n';
+    return 0;
+}
+
 }  // namespace
 
 int cmd_review(const Context& ctx, const Words& words) {
-    auto args = parse_args(words, {"--reason", "--reason-code", "--concept", "--note"});
-    const auto id = suggestion_id(args.at(0, "the suggestion id: review SUGGESTION accept|reject|modify"));
-    const auto& verb = args.at(1, "the decision: accept, reject or modify");
+    auto args = parse_args(words, {"--reason", "--reason-code", "--concept", "--note"}, {"--confirm-against-earlier"});
+    const auto id = suggestion_id(args.at(0, "the suggestion id: review SUGGESTION accept|reject|modify|withdraw"));
+    const auto& verb = args.at(1, "the decision: accept, reject, modify or withdraw");
     if (args.positional.size() > 2) throw UsageError("review takes one suggestion and one decision");
+
+    if (verb == "withdraw") {
+        if (args.value("--reason-code") || args.value("--concept") || args.value("--note") ||
+            args.flag("--confirm-against-earlier"))
+            throw UsageError("withdraw takes only --reason TEXT");
+        const auto reason = args.value("--reason");
+        if (!reason) throw UsageError("withdraw needs --reason TEXT: why the decision is withdrawn");
+        auto ws = ctx.open_workspace();
+        auto session = ctx.login(ws.store());
+        return print(ctx, withdraw_review(ws.store(), session, id, *reason));
+    }
 
     ReviewDecision d;
     if (verb == "accept") d.decision = ReviewStatus::accepted;
     else if (verb == "reject") d.decision = ReviewStatus::rejected;
     else if (verb == "modify") d.decision = ReviewStatus::modified;
-    else throw UsageError("'" + verb + "' is not a decision: accept, reject or modify");
+    else throw UsageError("'" + verb + "' is not a decision: accept, reject, modify or withdraw");
     d.reason_text = args.value("--reason").value_or("");
     if (auto code = args.value("--reason-code")) {
-        d.reason_code = reason_code_from_string(*code);
-        if (!d.reason_code)
-            throw UsageError("--reason-code '" + *code +
-                             "' is not clinically_incorrect, not_applicable, insufficient_evidence, already_known or other");
+        if (d.decision == ReviewStatus::accepted) throw UsageError("--reason-code goes with modify or reject");
+        d.reason_code = parse_reason_code(*code, d.decision);
     }
     if (auto c = args.value("--concept")) {
         if (d.decision != ReviewStatus::modified) throw UsageError("--concept goes with modify only");
         d.modified_concept = parse_concept(*c);
     }
     d.note = args.value("--note").value_or("");
+    d.confirmed_against_earlier = args.flag("--confirm-against-earlier");
 
     auto ws = ctx.open_workspace();
     auto session = ctx.login(ws.store());
-    auto done = review(ws.store(), session, id, d);
-    if (ctx.json) {
-        ctx.print_json(suggestion_json(done));
-        return 0;
+    try {
+        return print(ctx, review(ws.store(), session, id, d));
+    } catch (const AgainstEarlierDecision& e) {
+        throw InputError(e.where(), std::string(e.what()).substr(e.where().size() + 2) +
+                                        " - repeat with --confirm-against-earlier to record it anyway");
     }
-    std::cout << "suggestion " << done.id << " " << to_string(done.status) << " by " << done.reviewed_by.value_or("?")
-              << " at " << done.reviewed_at.value_or("?") << ": " << done.summary << '\n';
-    return 0;
 }
 
 }  // namespace consilium::cli

@@ -31,6 +31,15 @@ json reason_json(const Suggestion& s) {
 
 }  // namespace
 
+json earlier_decision_json(const EarlierDecision& e) {
+    return {{"suggestion_id", e.suggestion_id},
+            {"status", to_string(e.status)},
+            {"by", e.by},
+            {"at", e.at},
+            {"summary", e.summary},
+            {"modified_code", e.modified_concept ? coding_json(*e.modified_concept) : json()}};
+}
+
 json suggestion_json(const Suggestion& s) {
     // Evidence was validated as a JSON array by the plugin host; an unparsable value is shown as
     // text rather than hidden, so nothing a clinician might need disappears.
@@ -60,7 +69,10 @@ json suggestion_json(const Suggestion& s) {
              {"note", nullable(s.note)},
              {"complete", s.complete},
              // Made by a run a clinician asked for although the patient is outside the model's intended use.
-             {"outside_intended_use", s.outside_intended_use}};
+             {"outside_intended_use", s.outside_intended_use},
+             // The earlier suggestion this one proposes again (a new model version) and its standing decision.
+             {"earlier_suggestion_id", s.earlier_suggestion_id ? json(*s.earlier_suggestion_id) : json()},
+             {"earlier_decision", s.earlier_decision ? earlier_decision_json(*s.earlier_decision) : json()}};
     return out;
 }
 

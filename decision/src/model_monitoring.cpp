@@ -16,7 +16,9 @@ constexpr RunStatus kRunStatuses[] = {RunStatus::running, RunStatus::succeeded, 
                                       RunStatus::timeout, RunStatus::crashed, RunStatus::invalid_output,
                                       RunStatus::rejected, RunStatus::cancelled};
 constexpr ReasonCode kReasonCodes[] = {ReasonCode::clinically_incorrect, ReasonCode::not_applicable,
-                                       ReasonCode::insufficient_evidence, ReasonCode::already_known, ReasonCode::other};
+                                       ReasonCode::insufficient_evidence, ReasonCode::already_known, ReasonCode::other,
+                                       ReasonCode::size_corrected, ReasonCode::location_corrected,
+                                       ReasonCode::different_finding};
 
 PluginVersionMonitoring& version(PluginMonitoring& m, const std::string& v) {
     auto it = std::find_if(m.versions.begin(), m.versions.end(), [&](const auto& x) { return x.plugin_version == v; });

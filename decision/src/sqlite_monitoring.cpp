@@ -21,7 +21,7 @@ std::vector<ReviewReason> Suggestions::review_reasons(std::string_view plugin_id
     auto& s = db_.statement(
         "SELECT s.id, s.plugin_version, r.decision, r.reason_code, r.reason_text, r.user_name, r.decided_at "
         "FROM review r JOIN suggestion s ON s.id = r.suggestion_id "
-        "WHERE s.plugin_id = ?1 AND r.decision IN ('modified', 'rejected') ORDER BY r.decided_at, r.id");
+        "WHERE s.plugin_id = ?1 AND r.decision IN ('modified', 'rejected') AND r.withdrawn_at IS NULL ORDER BY r.decided_at, r.id");
     s.bind(1, plugin_id);
     std::vector<ReviewReason> out;
     while (s.step()) {

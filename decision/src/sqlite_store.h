@@ -64,6 +64,9 @@ public:
     std::optional<Suggestion> find(std::int64_t id) override;
     void record_review(std::int64_t suggestion_id, const ReviewDecision& decision, const std::string& user_name,
                        const std::string& role, const std::string& decided_at) override;
+    void withdraw_review(std::int64_t suggestion_id, const std::string& user_name, const std::string& at,
+                         const std::string& reason) override;
+    std::vector<ReviewHistoryEntry> review_history(std::int64_t suggestion_id) override;
     std::vector<PluginVersionStats> stats(std::string_view plugin_id) override;
     std::vector<RunCount> run_counts(std::string_view plugin_id) override;          // sqlite_monitoring.cpp
     std::vector<ReviewReason> review_reasons(std::string_view plugin_id) override;  // sqlite_monitoring.cpp

@@ -12,13 +12,19 @@ constexpr const char* kRunColumns =
     "SELECT id, plugin_id, plugin_version, model_version, patient_id, series_uid, user_name, started_at, duration_ms, "
     "status, reason, inputs_hash, outputs_hash, exit_code, exit_signal, stderr_tail, outside_intended_use FROM plugin_run ";
 
-// A suggestion with its review (if any): the review's columns are NULL while it is proposed.
+// A suggestion with its standing review (if any: the review's columns are NULL while it is
+// proposed; withdrawn reviews stay in the table but do not stand), and the standing decision on
+// the earlier suggestion it proposes again.
 constexpr const char* kSuggestionColumns =
     "SELECT s.id, s.run_id, s.patient_id, s.kind, s.code_system, s.code, s.display, s.confidence, s.score, s.band, "
     "s.complete, s.summary, s.rationale, s.evidence_json, s.plugin_id, s.plugin_version, s.model_version, "
     "s.inputs_hash, s.created_at, r.decision, r.user_name, r.decided_at, r.reason_code, r.reason_text, "
-    "r.concept_system, r.concept_code, r.concept_display, r.note, s.outside_intended_use "
-    "FROM suggestion s LEFT JOIN review r ON r.suggestion_id = s.id ";
+    "r.concept_system, r.concept_code, r.concept_display, r.note, s.outside_intended_use, "
+    "s.earlier_suggestion_id, er.decision, er.user_name, er.decided_at, e.summary, er.concept_system, "
+    "er.concept_code, er.concept_display "
+    "FROM suggestion s LEFT JOIN review r ON r.suggestion_id = s.id AND r.withdrawn_at IS NULL "
+    "LEFT JOIN suggestion e ON e.id = s.earlier_suggestion_id "
+    "LEFT JOIN review er ON er.suggestion_id = e.id AND er.withdrawn_at IS NULL ";
 
 PluginRun run_row(const Statement& s) {
     PluginRun r;
@@ -72,6 +78,19 @@ Suggestion suggestion_row(const Statement& s) {
             g.modified_concept = Coding{s.optional_text(24).value_or(""), s.optional_text(25).value_or(""),
                                         s.optional_text(26).value_or("")};
         g.note = s.optional_text(27);
+    }
+    g.earlier_suggestion_id = s.optional_int64(29);
+    if (g.earlier_suggestion_id && !s.is_null(30)) {
+        EarlierDecision e;
+        e.suggestion_id = *g.earlier_suggestion_id;
+        e.status = review_status_from_string(s.text_view(30)).value_or(ReviewStatus::accepted);
+        e.by = s.text(31);
+        e.at = s.text(32);
+        e.summary = s.optional_text(33).value_or("");
+        if (!s.is_null(35))
+            e.modified_concept = Coding{s.optional_text(34).value_or(""), s.optional_text(35).value_or(""),
+                                        s.optional_text(36).value_or("")};
+        g.earlier_decision = std::move(e);
     }
     return g;
 }
@@ -141,14 +160,15 @@ std::int64_t Suggestions::add_suggestion(const Suggestion& g) {
     db_.statement(
            "INSERT INTO suggestion(run_id, patient_id, kind, code_system, code, display, confidence, score, band, "
            "complete, summary, rationale, evidence_json, plugin_id, plugin_version, model_version, inputs_hash, "
-           "created_at, outside_intended_use) "
-           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)")
+           "created_at, outside_intended_use, earlier_suggestion_id) "
+           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)")
         .bind(1, run->id).bind(2, patient).bind(3, to_string(g.kind)).bind(4, non_empty(g.coding.system))
         .bind(5, non_empty(g.coding.code)).bind(6, non_empty(g.coding.display)).bind(7, g.confidence).bind(8, g.score)
         .bind(9, g.band).bind(10, g.complete ? 1 : 0).bind(11, g.summary).bind(12, g.rationale)
         .bind(13, g.evidence_json.empty() ? std::string("[]") : g.evidence_json).bind(14, run->plugin_id)
         .bind(15, run->plugin_version).bind(16, run->model_version).bind(17, run->inputs_hash)
         .bind(18, g.created_at.empty() ? utc_now() : g.created_at).bind(19, run->outside_intended_use ? 1 : 0)
+        .bind(20, g.earlier_suggestion_id)
         .run();
     return db_.last_insert_rowid();
 }
@@ -194,11 +214,34 @@ void Suggestions::record_review(std::int64_t suggestion_id, const ReviewDecision
         .run();
 }
 
+void Suggestions::withdraw_review(std::int64_t suggestion_id, const std::string& user_name, const std::string& at,
+                                  const std::string& reason) {
+    db_.statement("UPDATE review SET withdrawn_by = ?2, withdrawn_at = ?3, withdraw_reason = ?4 "
+                  "WHERE suggestion_id = ?1 AND withdrawn_at IS NULL")
+        .bind(1, suggestion_id).bind(2, user_name).bind(3, at).bind(4, reason)
+        .run();
+    if (db_.changes() == 0) throw NotFound("suggestion " + std::to_string(suggestion_id) + ": no standing decision");
+}
+
+std::vector<ReviewHistoryEntry> Suggestions::review_history(std::int64_t suggestion_id) {
+    auto& s = db_.statement(
+        "SELECT decision, user_name, decided_at, withdrawn_by, withdrawn_at, withdraw_reason FROM review "
+        "WHERE suggestion_id = ?1 ORDER BY id");
+    s.bind(1, suggestion_id);
+    std::vector<ReviewHistoryEntry> out;
+    while (s.step())
+        out.push_back({review_status_from_string(s.text_view(0)).value_or(ReviewStatus::accepted), s.text(1), s.text(2),
+                       s.optional_text(3), s.optional_text(4), s.optional_text(5)});
+    s.reset();
+    return out;
+}
+
 std::vector<PluginVersionStats> Suggestions::stats(std::string_view plugin_id) {
     // Groups ordered by their first suggestion, so versions come out in the order they were first used.
     auto& s = db_.statement(
         "SELECT s.plugin_version, coalesce(r.decision, 'proposed'), r.reason_code, r.reason_text IS NOT NULL, "
-        "count(*), min(s.id) FROM suggestion s LEFT JOIN review r ON r.suggestion_id = s.id WHERE s.plugin_id = ?1 "
+        "count(*), min(s.id) FROM suggestion s LEFT JOIN review r ON r.suggestion_id = s.id AND r.withdrawn_at IS NULL "
+        "WHERE s.plugin_id = ?1 "
         "GROUP BY 1, 2, 3, 4 ORDER BY 6");
     s.bind(1, plugin_id);
     std::vector<PluginVersionStats> out;

@@ -10,8 +10,9 @@ constexpr std::array<std::string_view, 8> kRunStatus = {"running", "succeeded", 
                                                         "crashed", "invalid_output", "rejected", "cancelled"};
 constexpr std::array<std::string_view, 4> kKind = {"finding", "diagnosis", "treatment", "risk"};
 constexpr std::array<std::string_view, 4> kReview = {"proposed", "accepted", "modified", "rejected"};
-constexpr std::array<std::string_view, 5> kReason = {"clinically_incorrect", "not_applicable", "insufficient_evidence",
-                                                     "already_known", "other"};
+constexpr std::array<std::string_view, 8> kReason = {"clinically_incorrect", "not_applicable", "insufficient_evidence",
+                                                     "already_known", "other", "size_corrected",
+                                                     "location_corrected", "different_finding"};
 
 template <class E, std::size_t N>
 std::optional<E> lookup(const std::array<std::string_view, N>& names, std::string_view text) {
@@ -30,5 +31,12 @@ std::optional<RunStatus> run_status_from_string(std::string_view t) { return loo
 std::optional<SuggestionKind> suggestion_kind_from_string(std::string_view t) { return lookup<SuggestionKind>(kKind, t); }
 std::optional<ReviewStatus> review_status_from_string(std::string_view t) { return lookup<ReviewStatus>(kReview, t); }
 std::optional<ReasonCode> reason_code_from_string(std::string_view t) { return lookup<ReasonCode>(kReason, t); }
+
+bool reason_fits(ReasonCode code, ReviewStatus decision) {
+    if (code == ReasonCode::other) return decision == ReviewStatus::modified || decision == ReviewStatus::rejected;
+    const bool modify_reason = code == ReasonCode::size_corrected || code == ReasonCode::location_corrected ||
+                               code == ReasonCode::different_finding;
+    return decision == (modify_reason ? ReviewStatus::modified : ReviewStatus::rejected);
+}
 
 }  // namespace consilium::decision

@@ -174,11 +174,12 @@ std::string code_system_name(const std::string& system) {
     return system;
 }
 
-const std::vector<decision::ReasonCode>& reason_codes() {
+const std::vector<decision::ReasonCode>& reason_codes(decision::ReviewStatus decision) {
     using R = decision::ReasonCode;
-    static const std::vector<R> codes{R::clinically_incorrect, R::not_applicable, R::insufficient_evidence, R::already_known,
-                                      R::other};
-    return codes;
+    static const std::vector<R> reject{R::clinically_incorrect, R::not_applicable, R::insufficient_evidence,
+                                       R::already_known, R::other};
+    static const std::vector<R> modify{R::size_corrected, R::location_corrected, R::different_finding, R::other};
+    return decision == decision::ReviewStatus::modified ? modify : reject;
 }
 
 std::string reason_label(decision::ReasonCode code) {
@@ -188,6 +189,9 @@ std::string reason_label(decision::ReasonCode code) {
         case decision::ReasonCode::insufficient_evidence: return "insufficient evidence";
         case decision::ReasonCode::already_known: return "already known";
         case decision::ReasonCode::other: return "other";
+        case decision::ReasonCode::size_corrected: return "size or extent corrected";
+        case decision::ReasonCode::location_corrected: return "location corrected";
+        case decision::ReasonCode::different_finding: return "a different finding";
     }
     return "other";
 }

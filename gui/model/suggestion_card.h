@@ -45,7 +45,7 @@ std::string describe_observation(const std::string& ref, const std::vector<decis
 std::string code_system_name(const std::string& system_uri);
 
 // The ordered reason list of the review dialog, and each code in the clinician's words.
-const std::vector<decision::ReasonCode>& reason_codes();
+const std::vector<decision::ReasonCode>& reason_codes(decision::ReviewStatus decision = decision::ReviewStatus::rejected);
 std::string reason_label(decision::ReasonCode code);  // "clinically incorrect"
 
 // Colour of a risk band (NEWS2: low, low-medium, medium, high), as RGB; grey when unknown.

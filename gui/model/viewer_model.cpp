@@ -36,6 +36,8 @@ void ViewerModel::set_volume(std::shared_ptr<const viewer::Volume> volume) {
         zoom_ = {1, 1, 1, 1};
         pan_ = {};
     }
+    measuring_ = false;
+    recall_measurements();
     apply_overlays();
     changed.emit();
 }
@@ -49,6 +51,8 @@ void ViewerModel::voxels_arrived(bool complete) {
 void ViewerModel::clear() {
     volume_.reset();
     state_ = {};
+    ruler_ids_.clear();
+    measuring_ = false;
     maximised_.reset();
     rois_.clear();
     masks_.clear();
@@ -170,11 +174,12 @@ void ViewerModel::set_tool(ViewerTool tool) {
 }
 
 namespace {
-std::string label_of(const viewer::Volume& v, const viewer::Ruler& r) {
-    char text[160];
+// What a ruler measures, from the voxels under it.
+MeasuredValues measure(const viewer::Volume& v, const viewer::Ruler& r) {
+    MeasuredValues m;
     if (!r.box) {
-        std::snprintf(text, sizeof text, "%.1f mm", viewer::distance_mm(r.from_lps, r.to_lps));
-        return text;
+        m.length_mm = viewer::distance_mm(r.from_lps, r.to_lps);
+        return m;
     }
     viewer::Vec3 centre{}, size{};
     // The region lies in a view's plane: give it one slice of depth so the slice it shows counts.
@@ -184,11 +189,27 @@ std::string label_of(const viewer::Volume& v, const viewer::Ruler& r) {
         size[a] = std::max(std::abs(r.to_lps[a] - r.from_lps[a]), depth);
     }
     const auto st = viewer::box_statistics(v, centre, size);
-    if (st.voxels == 0) return "no voxels";
-    const bool ct = v.modality == "CT";
-    std::snprintf(text, sizeof text, "mean %.0f%s  SD %.0f  (%.0f mm2)", st.mean, ct ? " HU" : "", st.sd, st.area_mm2);
+    if (st.voxels == 0) return m;
+    m.area_mm2 = st.area_mm2;
+    m.mean = st.mean;
+    m.sd = st.sd;
+    if (v.modality == "CT") m.unit = "HU";
+    return m;
+}
+
+std::string label_of(const MeasuredValues& m, bool region) {
+    char text[160];
+    if (!region) {
+        std::snprintf(text, sizeof text, "%.1f mm", m.length_mm.value_or(0));
+        return text;
+    }
+    if (!m.mean) return "no voxels";
+    std::snprintf(text, sizeof text, "mean %.0f%s  SD %.0f  (%.0f mm2)", *m.mean, m.unit.empty() ? "" : (" " + m.unit).c_str(),
+                  m.sd.value_or(0), m.area_mm2.value_or(0));
     return text;
 }
+
+std::string label_of(const viewer::Volume& v, const viewer::Ruler& r) { return label_of(measure(v, r), r.box); }
 }  // namespace
 
 void ViewerModel::begin_measurement(const viewer::Vec3& lps) {
@@ -197,6 +218,8 @@ void ViewerModel::begin_measurement(const viewer::Vec3& lps) {
     r.from_lps = r.to_lps = lps;
     r.box = tool_ == ViewerTool::region;
     state_.rulers.push_back(r);
+    ruler_ids_.resize(state_.rulers.size() - 1);
+    ruler_ids_.push_back(0);
     measuring_ = true;
     changed.emit();
 }
@@ -214,15 +237,63 @@ void ViewerModel::end_measurement() {
     measuring_ = false;
     auto& r = state_.rulers.back();
     // A click without a drag measures nothing.
-    if (viewer::distance_mm(r.from_lps, r.to_lps) < 0.5) state_.rulers.pop_back();
-    else r.label = label_of(*volume_, r);
+    if (viewer::distance_mm(r.from_lps, r.to_lps) < 0.5) {
+        state_.rulers.pop_back();
+        ruler_ids_.resize(state_.rulers.size());
+        changed.emit();
+        return;
+    }
+    const auto values = measure(*volume_, r);
+    r.label = label_of(values, r.box);
+    if (keeper_) {
+        const auto id = keeper_->keep(volume_->series_uid, {0, r.from_lps, r.to_lps, r.box, values});
+        ruler_ids_.back() = id;
+        if (id == 0) r.label += " (not saved)";
+    }
     changed.emit();
 }
 
 void ViewerModel::clear_measurements() {
-    state_.rulers.clear();
+    // Each kept one is deleted from the record; one the keeper refuses stays on screen.
+    std::vector<viewer::Ruler> staying;
+    std::vector<std::int64_t> staying_ids;
+    for (std::size_t i = 0; i < state_.rulers.size(); ++i) {
+        const auto id = i < ruler_ids_.size() ? ruler_ids_[i] : 0;
+        if (id != 0 && keeper_ && !keeper_->forget(id)) {
+            staying.push_back(state_.rulers[i]);
+            staying_ids.push_back(id);
+        }
+    }
+    state_.rulers = std::move(staying);
+    ruler_ids_ = std::move(staying_ids);
     measuring_ = false;
     changed.emit();
+}
+
+bool ViewerModel::delete_measurement(std::size_t index) {
+    if (index >= state_.rulers.size()) return false;
+    ruler_ids_.resize(state_.rulers.size());
+    if (ruler_ids_[index] != 0 && keeper_ && !keeper_->forget(ruler_ids_[index])) return false;
+    state_.rulers.erase(state_.rulers.begin() + static_cast<std::ptrdiff_t>(index));
+    ruler_ids_.erase(ruler_ids_.begin() + static_cast<std::ptrdiff_t>(index));
+    measuring_ = false;
+    changed.emit();
+    return true;
+}
+
+void ViewerModel::recall_measurements() {
+    state_.rulers.clear();
+    ruler_ids_.clear();
+    if (!keeper_ || !volume_) return;
+    for (const auto& k : keeper_->recall(volume_->series_uid)) {
+        viewer::Ruler r;
+        r.from_lps = k.from_lps;
+        r.to_lps = k.to_lps;
+        r.box = k.region;
+        r.label = label_of(k.values, k.region);
+        state_.rulers.push_back(std::move(r));
+        ruler_ids_.push_back(k.id);
+    }
 }
 
 std::pair<int, int> ViewerModel::slice_of(ViewKind view) const {

@@ -2,6 +2,7 @@
 // What the radiologist is looking at: one volume, the crosshair all views share, window/level,
 // zoom and pan per view, which view is maximised, overlays. The wx canvases only translate mouse
 // and keys into these calls and redraw when `changed` fires.
+#include "model/measurement_keeper.h"
 #include "model/signal.h"
 
 #include "consilium/viewer/scene.h"
@@ -59,20 +60,28 @@ public:
     // Slice number (1-based) and count along a 2D view's normal, for the annotation.
     std::pair<int, int> slice_of(ViewKind view) const;
 
-    // Measurements: a left-drag with the distance or region tool; kept per volume until cleared.
+    // Measurements: a left-drag with the distance or region tool. With a keeper they are part of
+    // the reading: kept for the volume's series when made, shown again whenever that series is
+    // set, deleted from the record when cleared. Without one they last as long as the volume.
+    void set_keeper(MeasurementKeeper* keeper) { keeper_ = keeper; }
     void set_tool(ViewerTool tool);
     ViewerTool tool() const { return tool_; }
     void begin_measurement(const viewer::Vec3& lps);
     void drag_measurement(const viewer::Vec3& lps);
     void end_measurement();
     void clear_measurements();
+    // Deletes one (index in measurements()); false when the keeper refused (it stays).
+    bool delete_measurement(std::size_t index);
     const std::vector<viewer::Ruler>& measurements() const { return state_.rulers; }
+    // Whether measurements()[index] is kept in the record (a keeper failed or there is none: not).
+    bool kept(std::size_t index) const { return index < ruler_ids_.size() && ruler_ids_[index] != 0; }
 
     Signal<> changed;
 
 private:
     static int index(ViewKind view) { return static_cast<int>(view); }
     void apply_overlays();
+    void recall_measurements();
 
     std::shared_ptr<const viewer::Volume> volume_;
     viewer::ViewState state_;
@@ -86,6 +95,8 @@ private:
     int revision_ = 0;
     ViewerTool tool_ = ViewerTool::navigate;
     bool measuring_ = false;
+    MeasurementKeeper* keeper_ = nullptr;
+    std::vector<std::int64_t> ruler_ids_;  // beside state_.rulers: the keeper's id, 0 when not kept
     bool complete_ = true;
 };
 

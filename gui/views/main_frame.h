@@ -3,6 +3,7 @@
 // timeline below, in wxAUI panes whose arrangement is saved per user. Long work (loading a
 // series) runs on worker threads and reports back through CallAfter, so the UI never freezes.
 #include "model/preferences.h"
+#include "model/series_measurements.h"
 #include "model/viewer_model.h"
 #include "model/workstation.h"
 
@@ -51,6 +52,7 @@ private:
     Workstation& workstation_;
     std::function<void()> relogin_;
     ViewerModel viewer_;
+    SeriesMeasurements measurements_{viewer_, workstation_};  // the reader's measurements kept per series
     wxAuiManager aui_;
     PatientBannerPanel* banner_ = nullptr;
     PatientListPanel* patients_ = nullptr;

@@ -37,6 +37,9 @@ wxString reason_text(decision::ReasonCode code) {
         case decision::ReasonCode::insufficient_evidence: return _("insufficient evidence");
         case decision::ReasonCode::already_known: return _("already known");
         case decision::ReasonCode::other: return _("other");
+        case decision::ReasonCode::size_corrected: return _("size or extent corrected");
+        case decision::ReasonCode::location_corrected: return _("location corrected");
+        case decision::ReasonCode::different_finding: return _("a different finding");
     }
     return wxString::FromUTF8(reason_label(code));
 }
@@ -75,9 +78,9 @@ ReviewDialog::ReviewDialog(wxWindow* parent, const decision::Suggestion& s, deci
              wxLEFT | wxRIGHT, 12);
     reasons_ = new wxListBox(this, wxID_ANY);
     reasons_->SetName("reasons");
-    for (auto code : reason_codes()) reasons_->Append(reason_text(code));
+    for (auto code : reason_codes(form_.decision())) reasons_->Append(reason_text(code));
     // Every reason in sight, none chosen: the clinician picks one.
-    reasons_->SetMinSize(wxSize(-1, static_cast<int>(reason_codes().size()) * (reasons_->GetCharHeight() + FromDIP(10)) + FromDIP(8)));
+    reasons_->SetMinSize(wxSize(-1, static_cast<int>(reason_codes(form_.decision()).size()) * (reasons_->GetCharHeight() + FromDIP(10)) + FromDIP(8)));
     top->Add(reasons_, 0, wxEXPAND | wxALL, 12);
 
     top->Add(new wxStaticText(this, wxID_ANY, _("In your words (needed for \"other\"):")), 0, wxLEFT | wxRIGHT, 12);
@@ -147,7 +150,7 @@ ReviewDialog::ReviewDialog(wxWindow* parent, const decision::Suggestion& s, deci
 void ReviewDialog::update() {
     const int reason = reasons_->GetSelection();
     if (reason == wxNOT_FOUND) form_.set_reason_code(std::nullopt);
-    else form_.set_reason_code(reason_codes()[static_cast<std::size_t>(reason)]);
+    else form_.set_reason_code(reason_codes(form_.decision())[static_cast<std::size_t>(reason)]);
     form_.set_reason_text(text_->GetValue().Strip(wxString::both).utf8_string());
     if (concept_display_) {
         const wxString display = concept_display_->GetValue(), code = concept_code_->GetValue();

@@ -88,7 +88,7 @@ BOOST_FIXTURE_TEST_CASE(counts_runs_decisions_and_reasons_per_version, Monitorin
     BOOST_TEST(one.accepted == 1);
     BOOST_TEST(one.modified == 1);
     BOOST_TEST(one.rejected == 2);
-    BOOST_TEST(one.reasons.size() == 5u);
+    BOOST_TEST(one.reasons.size() == 8u);  // every reason code, the modify-specific ones included
     BOOST_TEST(one.reasons.at("clinically_incorrect") == 1);
     BOOST_TEST(one.reasons.at("not_applicable") == 1);
     BOOST_TEST(one.reasons.at("other") == 1);

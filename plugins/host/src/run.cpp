@@ -10,6 +10,7 @@
 #include "consilium/decision/clinical_time.h"
 #include "consilium/decision/crypto.h"
 #include "consilium/decision/errors.h"
+#include "consilium/decision/finding_match.h"
 #include "consilium/decision/plugin_state.h"
 #include "consilium/plugins/intended_use.h"
 
@@ -49,11 +50,20 @@ std::string refusal_of(const DiscoveredPlugin& plugin, const Manifest* m, const 
     return "";
 }
 
-void store_suggestions(Store& store, const json& output, std::int64_t run_id, std::int64_t patient_id, RunResult& result) {
+// Stores the run's suggestions, except what a clinician has already decided: a suggestion repeating
+// a decided one (finding_match.h) from the same plugin and model version on the same inputs is only
+// reported (result.already_decided); from another version or other inputs it is stored, naming
+// the earlier suggestion so its decision is shown beside it.
+void store_suggestions(Store& store, const json& output, const PluginRun& run, std::int64_t patient_id, RunResult& result) {
+    const auto existing = store.suggestions().list_for_patient(patient_id);
     for (const auto& s : output["suggestions"]) {
         Suggestion sg;
-        sg.run_id = run_id;
+        sg.run_id = run.id;
         sg.patient_id = patient_id;
+        sg.plugin_id = run.plugin_id;  // provenance for matching; add_suggestion takes it from the run anyway
+        sg.plugin_version = run.plugin_version;
+        sg.model_version = run.model_version;
+        sg.inputs_hash = run.inputs_hash;
         sg.kind = *suggestion_kind_from_string(s["kind"].get<std::string>());
         if (s.contains("code")) {
             sg.coding.system = s["code"].value("system", "");
@@ -67,11 +77,24 @@ void store_suggestions(Store& store, const json& output, std::int64_t run_id, st
         sg.summary = s["summary"].get<std::string>();
         sg.rationale = s.value("rationale", "");
         sg.evidence_json = s.contains("evidence") ? s["evidence"].dump() : "[]";
+        if (auto earlier = earlier_decided(existing, sg)) {
+            if (same_model_and_inputs(*earlier, sg)) {
+                result.already_decided.push_back(earlier_decision_of(*earlier));
+                continue;
+            }
+            sg.earlier_suggestion_id = earlier->id;
+        }
         result.suggestions.push_back(store.suggestions().add_suggestion(sg));
     }
 }
 
 json nullable(const std::string& s) { return s.empty() ? json() : json(s); }
+
+json already_decided_ids(const RunResult& result) {
+    json ids = json::array();
+    for (const auto& d : result.already_decided) ids.push_back(d.suggestion_id);
+    return ids;
+}
 
 }  // namespace
 
@@ -206,7 +229,7 @@ RunResult run_plugin(Store& store, const Session& session, const DiscoveredPlugi
     }
 
     auto txn = store.begin();
-    if (result.status == RunStatus::succeeded) store_suggestions(store, output, run.id, patient_id, result);
+    if (result.status == RunStatus::succeeded) store_suggestions(store, output, run, patient_id, result);
     store.suggestions().finish_run(run.id, result.status,
                                    result.reason.empty() ? std::nullopt : std::optional<std::string>(result.reason),
                                    result.duration_ms, outputs_hash);
@@ -223,6 +246,7 @@ RunResult run_plugin(Store& store, const Session& session, const DiscoveredPlugi
                     {"status", std::string(to_string(result.status))},
                     {"reason", nullable(result.reason)},
                     {"suggestions", result.suggestions.size()},
+                    {"already_decided", already_decided_ids(result)},
                     {"duration_ms", result.duration_ms},
                     {"outside_intended_use", nullable(result.outside_intended_use)},
                     {"run_outside_intended_use", marked}};

@@ -98,7 +98,37 @@ Result score(const Inputs& in) {
     r.complete = r.missing.empty();
     const bool three = std::any_of(r.points.begin(), r.points.end(), [](const auto& p) { return p && *p == 3; });
     r.band = band_of(r.total, three);
+    r.upper_total = r.total;
+    r.upper_band = r.band;
+    if (!r.complete) {
+        // The highest the missing parameters could score: each at its chart's worst row (oxygen
+        // given, which on Scale 2 also raises the SpO2 points). Bands only rise with points, so every
+        // possible value lies between this and the lower bound.
+        Inputs worst = in;
+        if (!worst.respiratory_rate) worst.respiratory_rate = 30;
+        if (!worst.spo2) worst.spo2 = worst.spo2_scale2 ? 100 : 80;
+        if (!worst.on_oxygen) worst.on_oxygen = true;
+        if (!worst.systolic_bp) worst.systolic_bp = 80;
+        if (!worst.pulse) worst.pulse = 140;
+        if (!worst.consciousness) worst.consciousness = Consciousness::unresponsive;
+        if (!worst.temperature) worst.temperature = 34;
+        const auto upper = score(worst);
+        r.upper_total = upper.total;
+        r.upper_band = upper.band;
+    }
     return r;
+}
+
+std::optional<Band> determined_band(const Result& r) {
+    if (r.band != r.upper_band) return std::nullopt;
+    return r.band;
+}
+
+std::optional<std::string> determined_response(const Result& r) {
+    if (!determined_band(r)) return std::nullopt;
+    const auto lowest = clinical_response(r.total, r.band), highest = clinical_response(r.upper_total, r.upper_band);
+    if (lowest != highest) return std::nullopt;  // low band: routine (0) or ward-based (1-4) monitoring
+    return lowest;
 }
 
 std::string to_string(Band b) {
@@ -176,7 +206,9 @@ std::string missing_list(const Result& r) {
 
 std::string summary(const Result& r) {
     if (r.complete) return "NEWS2 " + std::to_string(r.total) + " (" + to_string(r.band) + ")";
-    return "NEWS2 \u2265 " + std::to_string(r.total) + "; " + missing_list(r) + " not recorded";
+    const auto band = determined_band(r);
+    return "NEWS2 \u2265 " + std::to_string(r.total) + " (" + (band ? to_string(*band) : "band undetermined") + "); " +
+           missing_list(r) + " not recorded";
 }
 
 }  // namespace consilium::news2

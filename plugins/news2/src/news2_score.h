@@ -43,6 +43,9 @@ struct Result {
     bool complete = true;               // every parameter present
     std::vector<Parameter> missing;     // in the chart's order
     bool scale2 = false;
+    // The highest total and band the missing parameters could bring (= total/band when complete).
+    int upper_total = 0;
+    Band upper_band = Band::low;
 };
 
 // Single-parameter points (the chart's rows).
@@ -71,7 +74,15 @@ std::string to_string(Consciousness c); // "alert", "new confusion", ...
 // routine-monitoring response, for 1-4 the ward-based response.
 std::string clinical_response(int total, Band band);
 
-// "NEWS2 5 (medium)"; incomplete: "NEWS2 ≥ 3; consciousness and oxygen not recorded".
+// The band when no value of the missing parameters could change it (always when complete), as the
+// CHA2DS2-VASc plugin states its band; nullopt: undetermined.
+std::optional<Band> determined_band(const Result& r);
+// The clinical response when no value of the missing parameters could change it; nullopt otherwise
+// (then no treatment is suggested).
+std::optional<std::string> determined_response(const Result& r);
+
+// "NEWS2 5 (medium)"; incomplete: "NEWS2 ≥ 3 (band undetermined); consciousness and oxygen not
+// recorded", or "NEWS2 ≥ 8 (high); ..." when the band is certain.
 std::string summary(const Result& r);
 
 // "a", "a and b", "a, b and c"; the missing parameters' names sorted alphabetically.

@@ -1,6 +1,7 @@
 // plugin.cpp - the NEWS2 plugin: reads the patient's FHIR R4 Bundle (context_json), picks the
 // latest observation of each NEWS2 parameter taken within 24 h of the newest vital sign, scores it
-// with news2_score and emits one `risk` and one `treatment` suggestion.
+// with news2_score and emits one `risk` suggestion, and one `treatment` suggestion when the missing
+// parameters (if any) cannot change the band and its clinical response.
 //
 // Built against the plugin SDK alone (plus nlohmann_json to read the Bundle).
 //
@@ -231,43 +232,54 @@ public:
                 why += "not recorded; counted as 0";
             }
         }
-        why += "\nTotal " + std::to_string(result.total) + ", band " + n2::to_string(result.band) + ".";
+        const auto band = n2::determined_band(result);
+        why += "\nTotal " + std::to_string(result.total) + ", band " +
+               (band ? n2::to_string(*band) : std::string("undetermined")) + ".";
         if (!override_reason.empty())
             why += " Computed at a clinician's request outside NEWS2's intended use (" + override_reason +
                    "): the RCP chart and its clinical response were not made for this patient.";
         if (!result.complete)
-            why += " The score is a lower bound: " + n2::missing_list(result) +
-                   " could add points; record them for a complete score.";
+            why += " The score is a lower bound: " + n2::missing_list(result) + " could add up to " +
+                   std::to_string(result.upper_total - result.total) + " points" +
+                   (band ? std::string(" without changing the band")
+                         : " (up to " + std::to_string(result.upper_total) + ", " + n2::to_string(result.upper_band) +
+                               "), so the band is undetermined and no response is suggested") +
+                   "; record them for a complete score.";
 
+        // "undetermined" rather than no band: the card and the worklist say so in words.
         code(risk)
             .score(result.total)
-            .band(n2::to_string(result.band))
+            .band(band ? n2::to_string(*band) : "undetermined")
             .summary(n2::summary(result))
             .rationale(why)
             .reference(kReference, kReferenceUrl);
 
-        const auto response = n2::clinical_response(result.total, result.band);
-        consilium::sdk::Suggestion treatment("treatment");
-        std::string tsum = "NEWS2 " + std::string(result.complete ? "" : "\u2265 ") + std::to_string(result.total) +
-                           " (" + n2::to_string(result.band) + "): ";
-        switch (result.band) {
-        case n2::Band::high: tsum += "emergency assessment by a critical-care competent team"; break;
-        case n2::Band::medium: tsum += "urgent assessment by a clinician competent in acute illness"; break;
-        case n2::Band::low_medium: tsum += "urgent ward-based review by the medical team"; break;
-        case n2::Band::low:
-            tsum += result.total == 0 ? "routine monitoring, at least 12-hourly" : "nurse assessment, monitoring 4-6-hourly";
-            break;
+        // A response only from a band (and, for low, a monitoring interval) the missing values cannot change.
+        std::vector<std::pair<consilium::sdk::Suggestion, bool>> out{{risk, result.complete}};
+        if (const auto response = n2::determined_response(result)) {
+            consilium::sdk::Suggestion treatment("treatment");
+            std::string tsum = "NEWS2 " + std::string(result.complete ? "" : "\u2265 ") + std::to_string(result.total) +
+                               " (" + n2::to_string(result.band) + "): ";
+            switch (result.band) {
+            case n2::Band::high: tsum += "emergency assessment by a critical-care competent team"; break;
+            case n2::Band::medium: tsum += "urgent assessment by a clinician competent in acute illness"; break;
+            case n2::Band::low_medium: tsum += "urgent ward-based review by the medical team"; break;
+            case n2::Band::low:
+                tsum += result.total == 0 ? "routine monitoring, at least 12-hourly" : "nurse assessment, monitoring 4-6-hourly";
+                break;
+            }
+            treatment.summary(tsum)
+                .rationale("RCP 2017 clinical response to the NEWS2 score (chart 2): " + *response +
+                           (result.complete ? std::string()
+                                            : " The score is a lower bound (" + n2::missing_list(result) +
+                                                  " not recorded); no value of theirs changes this response."))
+                .reference(kReference, kReferenceUrl);
+            for (const auto& [p, r] : used)
+                if (!r.ref.empty()) treatment.observation(r.ref);
+            out.emplace_back(treatment, result.complete);
         }
-        treatment.summary(tsum)
-            .rationale("RCP 2017 clinical response to the NEWS2 score (chart 2): " + response +
-                       (result.complete ? std::string()
-                                        : " The score is a lower bound (" + n2::missing_list(result) +
-                                              " not recorded); the response may need to be higher."))
-            .reference(kReference, kReferenceUrl);
-        for (const auto& [p, r] : used)
-            if (!r.ref.empty()) treatment.observation(r.ref);
         ctx.progress(1.0);
-        emit(ctx, {{risk, result.complete}, {treatment, result.complete}});
+        emit(ctx, out);
     }
 
 private:

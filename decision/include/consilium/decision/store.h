@@ -87,6 +87,12 @@ public:
     // Stores the decision only; review() (review.h) adds the checks, timeline event and audit entry.
     virtual void record_review(std::int64_t suggestion_id, const ReviewDecision& decision, const std::string& user_name,
                                const std::string& role, const std::string& decided_at) = 0;
+    // Marks the standing decision withdrawn (the row stays: history is never deleted); NotFound
+    // when there is none. withdraw_review() (review.h) adds the checks, timeline event and audit.
+    virtual void withdraw_review(std::int64_t suggestion_id, const std::string& user_name, const std::string& at,
+                                 const std::string& reason) = 0;
+    // Every decision ever recorded on the suggestion, withdrawn ones included, oldest first.
+    virtual std::vector<ReviewHistoryEntry> review_history(std::int64_t suggestion_id) = 0;
     virtual std::vector<PluginVersionStats> stats(std::string_view plugin_id) = 0;  // versions in order of first use
     // Model monitoring: runs per version and status (versions in order of first run), and the
     // reasons of every modify/reject decision on the plugin's suggestions (oldest first).

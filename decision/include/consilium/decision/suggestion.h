@@ -16,7 +16,12 @@ enum class RunStatus { running, succeeded, failed, timeout, crashed, invalid_out
 enum class SuggestionKind { finding, diagnosis, treatment, risk };
 enum class ReviewStatus { proposed, accepted, modified, rejected };
 // The coded reasons a clinician gives for modifying or rejecting (model monitoring counts them).
-enum class ReasonCode { clinically_incorrect, not_applicable, insufficient_evidence, already_known, other };
+// The first four are a rejection's, the last three a modification's; `other` (with words) goes
+// with either. New codes are only ever appended: their names are stored.
+enum class ReasonCode {
+    clinically_incorrect, not_applicable, insufficient_evidence, already_known, other,
+    size_corrected, location_corrected, different_finding
+};
 
 std::string_view to_string(RunStatus status);
 std::string_view to_string(SuggestionKind kind);
@@ -26,6 +31,8 @@ std::optional<RunStatus> run_status_from_string(std::string_view text);
 std::optional<SuggestionKind> suggestion_kind_from_string(std::string_view text);
 std::optional<ReviewStatus> review_status_from_string(std::string_view text);
 std::optional<ReasonCode> reason_code_from_string(std::string_view text);
+// Whether `code` is a reason for this decision (modified or rejected).
+bool reason_fits(ReasonCode code, ReviewStatus decision);
 
 // One execution of a plugin, recorded whether it succeeded or not.
 struct PluginRun {
@@ -59,6 +66,17 @@ struct PluginProcessEnd {
     std::string stderr_tail;  // "" when it wrote nothing
 };
 
+// The standing decision on an earlier suggestion of the same finding (or risk score), shown
+// beside a new model version's proposal of it: "radiologist X modified this on D".
+struct EarlierDecision {
+    std::int64_t suggestion_id = 0;
+    ReviewStatus status = ReviewStatus::accepted;
+    std::string by;
+    std::string at;
+    std::string summary;                 // the earlier proposal's summary
+    std::optional<Coding> modified_concept;
+};
+
 struct Suggestion {
     std::int64_t id = 0;
     std::int64_t run_id = 0;
@@ -79,6 +97,10 @@ struct Suggestion {
     std::optional<std::string> inputs_hash;
     std::string created_at;
     bool outside_intended_use = false;  // copied from the run: made for a patient outside the model's population
+    // The earlier suggestion this one proposes again (same finding or score, set when stored), and
+    // that suggestion's standing decision when it has one.
+    std::optional<std::int64_t> earlier_suggestion_id;
+    std::optional<EarlierDecision> earlier_decision;
     // The review, when there is one.
     ReviewStatus status = ReviewStatus::proposed;
     std::optional<std::string> reviewed_by;
@@ -96,6 +118,20 @@ struct ReviewDecision {
     std::string reason_text;
     std::optional<Coding> modified_concept;  // modify: what the clinician holds instead
     std::string note;
+    // Given after the clinician saw, and confirmed, that this decision goes against the earlier
+    // decision on the same finding (AgainstEarlierDecision).
+    bool confirmed_against_earlier = false;
+};
+
+
+// One decision as recorded, standing or withdrawn.
+struct ReviewHistoryEntry {
+    ReviewStatus decision = ReviewStatus::accepted;
+    std::string by;
+    std::string at;
+    std::optional<std::string> withdrawn_by;
+    std::optional<std::string> withdrawn_at;
+    std::optional<std::string> withdraw_reason;
 };
 
 // Rows behind model monitoring (model_monitoring.h puts them together).

@@ -68,6 +68,10 @@ struct RunResult {
     std::string reason;
     std::int64_t duration_ms = 0;
     std::vector<std::int64_t> suggestions;  // ids, in the plugin's order
+    // What the plugin proposed again although a clinician has already decided it (the same
+    // finding or score from the same plugin and model version on the same inputs): not stored,
+    // named here with that decision.
+    std::vector<decision::EarlierDecision> already_decided;
     // How the plugin's process ended (none when it never started), as stored with the run.
     std::optional<int> exit_code;
     std::optional<int> exit_signal;
