@@ -114,7 +114,7 @@ int cmd_render(const Context& ctx, const Words& words) {
         state.markers.push_back({{v[0], v[1], v[2]}});
     }
     try {
-        viewer::render_png(volume, *view, state, width, height, *out);
+        viewer::render_png_in_module(volume, *view, state, width, height, *out);  // VTK only when rendering
     } catch (const std::runtime_error& e) {
         throw decision::InputError("", e.what());
     }

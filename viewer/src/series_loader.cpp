@@ -1,5 +1,6 @@
 #include "consilium/viewer/load.h"
 
+#include "helper_path.h"
 #include "voxel_sums.h"
 
 #include <fcntl.h>
@@ -24,16 +25,7 @@ namespace {
 
 std::filesystem::path default_worker() {
     if (const char* w = std::getenv("CONSILIUM_DICOM_WORKER"); w && *w) return w;
-    std::error_code ec;
-    auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
-    if (!ec) {
-        auto beside = self.parent_path() / "consilium-dicom-worker";
-        if (std::filesystem::exists(beside)) return beside;
-        // An installed product keeps helper programs in <prefix>/lib/consilium.
-        auto libexec = self.parent_path().parent_path() / "lib" / "consilium" / "consilium-dicom-worker";
-        if (std::filesystem::exists(libexec)) return libexec;
-    }
-    return "consilium-dicom-worker";
+    return helper_path("consilium-dicom-worker");
 }
 
 // int16 holds the rescaled values exactly when rescale is integral and the stored range fits.

@@ -95,14 +95,6 @@ struct MaskLayer {
 
 }  // namespace
 
-ViewState initial_state(const Volume& v) {
-    ViewState s;
-    s.crosshair_lps = volume_centre_lps(v);
-    s.window = default_window(v);
-    s.preset = default_volume_preset(v);
-    return s;
-}
-
 struct View::Impl {
     std::shared_ptr<const Volume> volume;
     ViewKind kind;

@@ -1,6 +1,8 @@
-// NIfTI, NRRD and MetaImage through ITK. The only translation unit of the viewer that includes
-// ITK headers (they are heavy to compile).
-#include "consilium/viewer/load.h"
+// libconsilium-volume-files.so: NIfTI, NRRD and MetaImage through ITK, loaded by load_volume_file()
+// (volume_files.cpp) when a program first reads such a file. The only translation unit of the
+// viewer that includes ITK headers (they are heavy to compile, and ITK's libraries slow every
+// start of a program that links them).
+#include "modules.h"
 
 #include <itkImage.h>
 #include <itkImageFileReader.h>
@@ -8,28 +10,16 @@
 #include <itkNiftiImageIO.h>
 #include <itkNrrdImageIO.h>
 
-#include <algorithm>
-#include <cctype>
-
 namespace consilium::viewer {
 namespace {
 
-std::string lower_name(const std::filesystem::path& p) {
-    std::string s = p.filename().string();
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return s;
-}
-
-bool ends_with(const std::string& s, const std::string& tail) {
-    return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
-}
-
 itk::ImageIOBase::Pointer io_for(const std::filesystem::path& p) {
-    const std::string n = lower_name(p);
-    if (ends_with(n, ".nii") || ends_with(n, ".nii.gz") || ends_with(n, ".hdr") || ends_with(n, ".img"))
-        return itk::NiftiImageIO::New().GetPointer();
-    if (ends_with(n, ".nrrd") || ends_with(n, ".nhdr")) return itk::NrrdImageIO::New().GetPointer();
-    if (ends_with(n, ".mha") || ends_with(n, ".mhd")) return itk::MetaImageIO::New().GetPointer();
+    switch (modules::volume_file_format(p)) {
+    case modules::VolumeFileFormat::nifti: return itk::NiftiImageIO::New().GetPointer();
+    case modules::VolumeFileFormat::nrrd: return itk::NrrdImageIO::New().GetPointer();
+    case modules::VolumeFileFormat::metaimage: return itk::MetaImageIO::New().GetPointer();
+    case modules::VolumeFileFormat::none: break;
+    }
     return nullptr;
 }
 
@@ -59,11 +49,7 @@ Volume read_as(const std::filesystem::path& path, itk::ImageIOBase* io, PixelTyp
     return v;
 }
 
-}  // namespace
-
-bool is_volume_file(const std::filesystem::path& path) { return io_for(path) != nullptr; }
-
-Volume load_volume_file(const std::filesystem::path& path) {
+Volume read_volume_file(const std::filesystem::path& path) {
     auto io = io_for(path);
     if (!io) throw LoadError(path.string() + ": not a NIfTI, NRRD or MetaImage file");
     try {
@@ -84,4 +70,22 @@ Volume load_volume_file(const std::filesystem::path& path) {
     }
 }
 
+}  // namespace
 }  // namespace consilium::viewer
+
+extern "C" __attribute__((visibility("default"))) int consilium_load_volume_file_v1(const std::filesystem::path& path,
+                                                                                 consilium::viewer::Volume& out,
+                                                                                 std::string& error) {
+    try {
+        out = consilium::viewer::read_volume_file(path);
+        return 0;
+    } catch (const consilium::viewer::LoadError& e) {
+        error = e.what();
+        return 1;
+    } catch (const std::exception& e) {
+        error = e.what();
+        return 2;
+    }
+}
+// The type the loading side calls it through.
+static_assert(std::is_same_v<decltype(&consilium_load_volume_file_v1), consilium::viewer::modules::VolumeFileEntry>);

@@ -97,5 +97,11 @@ private:
 // Offscreen, through the same View: needs an X display (Xvfb in tests). Throws std::runtime_error.
 void render_png(std::shared_ptr<const Volume> volume, ViewKind kind, const ViewState& state, int width, int height,
                 const std::filesystem::path& out);
+// The same, for a program that does not link VTK (consilium-cli): render_png() run from the module
+// libconsilium-render.so, loaded on first use. (VTK's libraries, linked in, would cost every start
+// of the program ~0.1 s; see viewer/src/modules.h.) Throws std::runtime_error, also when the
+// module cannot be loaded.
+void render_png_in_module(std::shared_ptr<const Volume> volume, ViewKind kind, const ViewState& state, int width, int height,
+                          const std::filesystem::path& out);
 
 }  // namespace consilium::viewer
