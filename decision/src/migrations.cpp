@@ -4,12 +4,13 @@
 
 #include <array>
 #include <string>
+#include <string_view>
 
 namespace consilium::decision {
 namespace {
 
 // Never edit a migration once released: add a new one.
-constexpr std::array<const char*, 11> kMigrations = {
+constexpr std::array<const char*, 12> kMigrations = {
     // 1: patients, the timeline, users and the audit trail.
     R"SQL(
 CREATE TABLE patient (
@@ -352,8 +353,34 @@ CREATE TABLE measurement (
 );
 CREATE INDEX measurement_by_series ON measurement(series_id, user_name);
 )SQL",
+
+    // 12: immunizations and allergies are timeline events (FHIR Immunization, AllergyIntolerance).
+    // SQLite cannot alter a CHECK constraint, and timeline_event cannot be rebuilt while foreign
+    // keys point at it (dropping it would cascade-delete its resources and components), so the
+    // kind list is widened in the stored schema text: SQLite's documented way to loosen a CHECK
+    // (sqlite.org/lang_altertable.html, "other kinds of table schema changes"). Every stored row
+    // satisfies the wider list; migrate() then bumps schema_version so connections re-read it.
+    R"SQL(
+PRAGMA writable_schema = ON;
+UPDATE sqlite_schema
+   SET sql = replace(sql, '''review'',''mdt'')', '''review'',''mdt'',''immunization'',''allergy'')')
+ WHERE type = 'table' AND name = 'timeline_event';
+PRAGMA writable_schema = OFF;
+)SQL",
 };
 
+}  // namespace
+
+namespace {
+// After the schema text was edited in place (writable_schema), as SQLite's procedure asks: a new
+// schema_version makes every connection parse the schema again.
+void bump_schema_version(Database& db) {
+    auto& s = db.statement("PRAGMA schema_version");
+    s.step();
+    const auto version = s.int64(0);
+    s.reset();
+    db.exec(("PRAGMA schema_version = " + std::to_string(version + 1)).c_str());
+}
 }  // namespace
 
 int latest_schema_version() { return static_cast<int>(kMigrations.size()); }
@@ -367,7 +394,9 @@ void migrate(Database& db, int target) {
                          "); use a newer Consilium");
     for (int v = current; v < target; ++v) {
         WriteTransaction tx(db);
-        db.exec(kMigrations[static_cast<std::size_t>(v)]);
+        const char* sql = kMigrations[static_cast<std::size_t>(v)];
+        db.exec(sql);
+        if (std::string_view(sql).find("writable_schema") != std::string_view::npos) bump_schema_version(db);
         // PRAGMA takes no bound parameters; the value is our own integer, never user data.
         db.exec(("PRAGMA user_version = " + std::to_string(v + 1)).c_str());
         tx.commit();
