@@ -162,7 +162,8 @@ int main(int argc, char** argv) {
     std::printf("load_cli_ratio %.3f consilium-cli volume/dcm2niix (goal <= 0.6: %s)\n", ratio(cli_s, d2n),
                 verdict(ratio(cli_s, d2n), 0.6));
     std::printf("load_peak_rss_loader %.1f MiB\n", last.loader_mb);
-    std::printf("load_peak_rss_worker %.1f MiB (largest decoder process; the voxel buffer is shared with it)\n", last.worker_mb);
+    std::printf("load_peak_rss_worker %.1f MiB (largest decoder process; it copies slices into the voxel buffer, never maps it)\n",
+                last.worker_mb);
     std::printf("load_voxel_bytes %.1f MiB\n", voxel_mb);
     std::printf("load_memory_bar %.1f MiB (1.3 x voxels + 150)\n", 1.3 * voxel_mb + 150);
     if (keep.empty()) fs::remove_all(dir);
