@@ -241,7 +241,8 @@ BOOST_FIXTURE_TEST_CASE(news2_scores_a_full_vital_set, WithPlugins) {
 
     // No vital signs: one risk suggestion without a score, marked incomplete, saying why.
     auto bare = write("bare.json", R"({"resourceType":"Patient","id":"p2",
-      "identifier":[{"type":{"coding":[{"code":"MR"}]},"value":"NEWS-2"}],"name":[{"family":"Bare","given":["Bo"]}]})");
+      "identifier":[{"type":{"coding":[{"code":"MR"}]},"value":"NEWS-2"}],"name":[{"family":"Bare","given":["Bo"]}],
+      "birthDate":"1970-01-01"})");  // an adult: NEWS2 is for ages 16 and over
     REQUIRE_EXIT(as("doc", {"import", bare.string()}), 0);
     auto none = json_p("doc", {"plugins", "run", "org.consilium.news2", "--patient", "NEWS-2"});
     BOOST_TEST(none.at("status") == "succeeded");
