@@ -4,8 +4,9 @@
 
 namespace consilium::decision {
 namespace {
-constexpr std::array<std::string_view, 10> kNames = {"encounter", "condition", "observation", "medication", "procedure",
-                                                     "imaging",   "report",    "suggestion",  "review",     "mdt"};
+constexpr std::array<std::string_view, 12> kNames = {"encounter", "condition", "observation", "medication",
+                                                     "procedure", "imaging",   "report",      "suggestion",
+                                                     "review",    "mdt",       "immunization", "allergy"};
 }
 
 std::string_view to_string(EventKind kind) { return kNames[static_cast<std::size_t>(kind)]; }

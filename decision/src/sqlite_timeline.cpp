@@ -18,7 +18,8 @@ std::optional<std::string> readable(std::optional<std::string> v) {
 }  // namespace
 
 std::vector<TimelineEvent> Timeline::events(std::int64_t patient_id, const TimelineFilter& filter) {
-    // Kinds are filtered with a bitmask, so the statement text never varies with the filter.
+    // Kinds are filtered with a bitmask (bit = EventKind's value, as the CASE below spells out), so
+    // the statement text never varies with the filter.
     std::int64_t kind_mask = 0;
     for (auto k : filter.kinds) kind_mask |= std::int64_t{1} << static_cast<int>(k);
     // A date-only upper bound includes that whole day: compare against the bound + "~" (sorts after 'T...').
@@ -31,7 +32,8 @@ std::vector<TimelineEvent> Timeline::events(std::int64_t patient_id, const Timel
         "FROM timeline_event e WHERE patient_id = ?1 "
         "AND (?2 = 0 OR (?2 >> (CASE kind WHEN 'encounter' THEN 0 WHEN 'condition' THEN 1 WHEN 'observation' THEN 2 "
         "  WHEN 'medication' THEN 3 WHEN 'procedure' THEN 4 WHEN 'imaging' THEN 5 WHEN 'report' THEN 6 "
-        "  WHEN 'suggestion' THEN 7 WHEN 'review' THEN 8 ELSE 9 END)) & 1) "
+        "  WHEN 'suggestion' THEN 7 WHEN 'review' THEN 8 WHEN 'mdt' THEN 9 WHEN 'immunization' THEN 10 "
+        "  WHEN 'allergy' THEN 11 ELSE 62 END)) & 1) "
         "AND (?3 IS NULL OR coalesce(end_time, start_time) >= ?3) AND (?4 IS NULL OR start_time <= ?4) "
         "ORDER BY start_time, id");
     s.bind(1, patient_id).bind(2, kind_mask).bind(3, filter.from).bind(4, to).bind(5, filter.with_resource_json ? 1 : 0);

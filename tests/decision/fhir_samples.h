@@ -54,6 +54,28 @@ inline Json simple(const std::string& type, const std::string& id, const std::st
     return r;
 }
 
+// As Synthea writes them: the subject is `patient`, not `subject`.
+inline Json immunization(const std::string& id, const std::string& patient_ref, const std::string& when) {
+    return {{"resourceType", "Immunization"}, {"id", id}, {"status", "completed"},
+            {"vaccineCode", {{"coding", Json::array({{{"system", "http://hl7.org/fhir/sid/cvx"}, {"code", "140"},
+                                                      {"display", "Influenza, seasonal, injectable, preservative free"}}})}}},
+            {"patient", {{"reference", patient_ref}}}, {"occurrenceDateTime", when}, {"primarySource", true}};
+}
+
+inline Json allergy(const std::string& id, const std::string& patient_ref, const std::string& recorded) {
+    return {{"resourceType", "AllergyIntolerance"}, {"id", id},
+            {"clinicalStatus", {{"coding", Json::array({{{"system", "http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical"},
+                                                         {"code", "active"}}})}}},
+            {"type", "allergy"}, {"category", Json::array({"food"})}, {"criticality", "high"},
+            {"code", {{"coding", Json::array({{{"system", "http://snomed.info/sct"}, {"code", "91935009"},
+                                               {"display", "Allergy to peanuts"}}})}}},
+            {"patient", {{"reference", patient_ref}}}, {"recordedDate", recorded},
+            {"reaction", Json::array({{{"manifestation", Json::array({{{"coding", Json::array({{{"system", "http://snomed.info/sct"},
+                                                                                               {"code", "39579001"},
+                                                                                               {"display", "Anaphylaxis"}}})}}})},
+                                       {"severity", "severe"}}})}};
+}
+
 inline Json bundle(const std::string& type, const Json& entries) {
     return {{"resourceType", "Bundle"}, {"type", type}, {"entry", entries}};
 }

@@ -34,11 +34,58 @@ const std::map<std::string, std::string> kKindOfType = {
     {"Observation", "observation"},     {"MedicationRequest", "medication"},
     {"MedicationStatement", "medication"}, {"MedicationAdministration", "medication"},
     {"Procedure", "procedure"},         {"ImagingStudy", "imaging"},
-    {"DiagnosticReport", "report"}};
+    {"DiagnosticReport", "report"},     {"Immunization", "immunization"},
+    {"AllergyIntolerance", "allergy"}};
 
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(fhir_import)
+
+// Issue 12, item 10: they were skipped as "not a timeline type".
+BOOST_FIXTURE_TEST_CASE(immunizations_and_allergies_become_timeline_events, StoreFixture) {
+    Json entries = Json::array({entry(patient("p1", "MRN-1", "Ada", "Lovelace"), "urn:uuid:p1"),
+                                entry(immunization("im1", "urn:uuid:p1", "2012-02-09T16:24:37+00:00")),
+                                entry(allergy("al1", "Patient/p1", "1991-01-02"))});
+    auto s = import_texts(*this, {{"b.json", bundle("collection", entries).dump()}});
+    BOOST_TEST(s.events_added == 2);
+    BOOST_TEST(s.skipped.empty());
+    auto p = store->patients().find_by_mrn("MRN-1");
+    BOOST_REQUIRE(p.has_value());
+    auto events = store->timeline().events(p->id, {});
+    BOOST_REQUIRE(events.size() == 2u);
+    const auto& a = events[0];  // 1991 before 2012
+    BOOST_TEST((a.kind == EventKind::allergy));
+    BOOST_TEST(a.resource_type == "AllergyIntolerance");
+    BOOST_TEST(a.code.code == "91935009");
+    BOOST_TEST(a.code.display == "Allergy to peanuts");
+    BOOST_TEST(a.start.value() == "1991-01-02");
+    BOOST_TEST(a.status.value() == "active");
+    BOOST_TEST(a.value_text.value() == "food, criticality high; Anaphylaxis (severe)");
+    const auto& i = events[1];
+    BOOST_TEST((i.kind == EventKind::immunization));
+    BOOST_TEST(i.code.system == "http://hl7.org/fhir/sid/cvx");
+    BOOST_TEST(i.code.code == "140");
+    BOOST_TEST(i.start.value() == "2012-02-09T16:24:37Z");
+    BOOST_TEST(i.status.value() == "completed");
+    // The kinds are stored and read back by name, and filter like any other.
+    TimelineFilter only;
+    only.kinds = {EventKind::immunization};
+    BOOST_TEST(store->timeline().events(p->id, only).size() == 1u);
+    BOOST_TEST(to_string(EventKind::allergy) == "allergy");
+    BOOST_TEST((event_kind_from_string("immunization") == EventKind::immunization));
+}
+
+BOOST_FIXTURE_TEST_CASE(an_allergy_with_a_malformed_reaction_names_the_field, StoreFixture) {
+    auto bad = allergy("al1", "urn:uuid:p1", "1991-01-02");
+    bad["reaction"][0]["manifestation"] = "hives";
+    Json entries = Json::array({entry(patient("p1", "MRN-1", "Ada", "Lovelace"), "urn:uuid:p1"), entry(bad)});
+    try {
+        import_texts(*this, {{"b.json", bundle("collection", entries).dump()}});
+        BOOST_FAIL("a malformed reaction was accepted");
+    } catch (const InputError& e) {
+        BOOST_TEST(std::string(e.what()).find("reaction[0].manifestation") != std::string::npos, e.what());
+    }
+}
 
 BOOST_FIXTURE_TEST_CASE(a_bundle_becomes_a_patient_and_a_timeline, StoreFixture) {
     Json entries = Json::array({entry(patient("p1", "MRN-1", "Ada", "Lovelace"), "urn:uuid:p1"),
@@ -190,8 +237,9 @@ BOOST_FIXTURE_TEST_CASE(shared_synthea_bundles_match_an_independent_count, Store
                 expected[id];
                 alias[e.value("fullUrl", "")] = id;
                 alias["Patient/" + id] = id;
-            } else if (kKindOfType.count(type) && r.contains("subject")) {
-                pending.emplace_back(r["subject"]["reference"], kKindOfType.at(type));
+            } else if (kKindOfType.count(type) && (r.contains("subject") || r.contains("patient"))) {
+                pending.emplace_back(r.contains("subject") ? r["subject"]["reference"] : r["patient"]["reference"],
+                                     kKindOfType.at(type));
             }
         }
     }

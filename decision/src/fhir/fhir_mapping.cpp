@@ -110,6 +110,38 @@ void read_value(const Json& r, const Place& at, const std::string& path, std::op
     }
 }
 
+// What a clinician reads beside an allergy: "food, criticality high; Anaphylaxis (severe)".
+std::optional<std::string> allergy_detail(const Json& r, const Place& at) {
+    std::string text;
+    if (auto categories = array(r, "category", at, ""))
+        for (std::size_t i = 0; i < categories->size(); ++i)
+            if ((*categories)[i].is_string()) text += (text.empty() ? "" : "/") + (*categories)[i].get<std::string>();
+    if (auto criticality = string(r, "criticality", at, ""))
+        text += (text.empty() ? "" : ", ") + std::string("criticality ") + *criticality;
+    if (auto reactions = array(r, "reaction", at, "")) {
+        std::string seen;
+        for (std::size_t i = 0; i < reactions->size(); ++i) {
+            const Json& reaction = (*reactions)[i];
+            const std::string path = "reaction[" + std::to_string(i) + "]";
+            if (!reaction.is_object()) at.fail(path, std::string("expected an object, found ") + type_name(reaction));
+            auto manifestations = array(reaction, "manifestation", at, path);
+            if (!manifestations) continue;
+            for (std::size_t j = 0; j < manifestations->size(); ++j) {
+                const Json& mf = (*manifestations)[j];
+                const std::string mp = path + ".manifestation[" + std::to_string(j) + "]";
+                if (!mf.is_object()) at.fail(mp, std::string("expected an object, found ") + type_name(mf));
+                auto c = first_coding(&mf, at, mp);
+                std::string name = c.display.empty() ? c.code : c.display;
+                if (auto severity = string(reaction, "severity", at, path)) name += " (" + *severity + ")";
+                if (!name.empty()) seen += (seen.empty() ? "" : ", ") + name;
+            }
+        }
+        if (!seen.empty()) text += (text.empty() ? "" : "; ") + seen;
+    }
+    if (text.empty()) return std::nullopt;
+    return text;
+}
+
 std::string joined_names(const Json& name, const Place& at, const std::string& path) {
     std::string out;
     if (auto given = array(name, "given", at, path)) {
@@ -297,6 +329,25 @@ std::optional<MappedEvent> map_event(const std::string& type, const Json& r, con
         e.start = when.start ? when.start : time(r, "issued", at, "");
         e.end = when.end;
         e.value_text = string(r, "conclusion", at, "");
+    } else if (type == "Immunization") {
+        e.kind = EventKind::immunization;
+        e.code = concept_at(r, "vaccineCode", at);
+        e.start = time(r, "occurrenceDateTime", at, "");
+        if (!e.start) e.start = time(r, "recorded", at, "");
+        // A dose not given says why ("not-done": immunity, refusal...), since it matters as much.
+        if (auto reason = object(r, "statusReason", at, "")) {
+            auto c = first_coding(reason, at, "statusReason");
+            e.value_text = c.display.empty() ? c.code : c.display;
+        }
+    } else if (type == "AllergyIntolerance") {
+        e.kind = EventKind::allergy;
+        e.code = concept_at(r, "code", at);
+        auto onset = effective(r, "onset", at);
+        e.start = onset.start ? onset.start : time(r, "recordedDate", at, "");
+        e.end = onset.end;
+        auto clinical = first_coding(object(r, "clinicalStatus", at, ""), at, "clinicalStatus");
+        if (!clinical.code.empty()) e.status = clinical.code;
+        e.value_text = allergy_detail(r, at);
     } else {
         return std::nullopt;
     }

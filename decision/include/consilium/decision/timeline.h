@@ -7,7 +7,9 @@
 
 namespace consilium::decision {
 
-enum class EventKind { encounter, condition, observation, medication, procedure, imaging, report, suggestion, review, mdt };
+// immunization and allergy came with schema 12 (FHIR Immunization, AllergyIntolerance).
+enum class EventKind { encounter, condition, observation, medication, procedure, imaging, report, suggestion, review, mdt,
+                       immunization, allergy };
 
 std::string_view to_string(EventKind kind);
 std::optional<EventKind> event_kind_from_string(std::string_view text);
