@@ -45,6 +45,7 @@ plugin_ids=$(for m in "$src"/plugins/*/plugin.json; do field "$m" "d['id']"; don
 wanted=(/usr/bin/consilium /usr/bin/consilium-cli
         /usr/lib/consilium/consilium-dicom-worker /usr/lib/consilium/libconsilium-gdcm-decoder.so
         /usr/lib/consilium/consilium-plugin-worker
+        /usr/lib/consilium/libconsilium-render.so /usr/lib/consilium/libconsilium-volume-files.so
         /usr/include/consilium/consilium_plugin.h /usr/include/consilium/consilium_plugin.hpp
         /usr/lib/cmake/ConsiliumPluginSDK/ConsiliumPluginSDKConfig.cmake
         /usr/lib/cmake/ConsiliumPluginSDK/ConsiliumPluginSDKConfigVersion.cmake
@@ -102,6 +103,21 @@ if [ -n "$shared" ] && [ -f "$j2k" ]; then
   check "JPEG 2000 decoded through <prefix>/lib/consilium/libconsilium-gdcm-decoder.so" \
     eval '[ "$(field "$work/j2k.json" "d[\"max\"] > d[\"min\"]")" = True ]'
 else echo "skipped: JPEG 2000 load (no $j2k)"; fi
+nii=$shared/data/volumes/nibabel/anatomical.nii
+if [ -n "$shared" ] && [ -f "$nii" ]; then
+  "${bare[@]}" "$root/usr/bin/consilium-cli" --json volume "$nii" >"$work/nii.json" 2>"$work/nii.err"
+  check "NIfTI read through <prefix>/lib/consilium/libconsilium-volume-files.so (ITK)" \
+    eval '[ "$(field "$work/nii.json" "d[\"dims\"]")" = "[33, 41, 25]" ]'
+else echo "skipped: NIfTI load (no $nii)"; fi
+if command -v xvfb-run >/dev/null; then
+  # The bare environment plus the display xvfb-run made (env -i would drop it).
+  xvfb-run -a -s '-screen 0 640x480x24' bash -c 'exec env -i HOME="$1" PATH=/usr/bin:/bin LANG=C.UTF-8 \
+    DISPLAY="$DISPLAY" XAUTHORITY="$XAUTHORITY" "$2" render "$3" --view axial --size 64x64 --out "$4"' \
+    _ "$work/home" "$root/usr/bin/consilium-cli" "$series_dir" "$work/axial.png" >"$work/render.out" 2>&1
+  check "consilium-cli render through <prefix>/lib/consilium/libconsilium-render.so (VTK)" test -s "$work/axial.png"
+else echo "skipped: render (no xvfb-run)"; fi
+check "consilium-cli links neither VTK nor ITK (they load with the modules)" \
+  eval '! readelf -d "$root/usr/bin/consilium-cli" | grep -Eq "NEEDED.*lib(vtk|ITK)"'
 
 as physician --json plugins list >"$work/plugins.json" 2>"$work/plugins.err"
 for id in $plugin_ids; do

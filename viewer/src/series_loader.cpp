@@ -51,6 +51,8 @@ struct Worker {
     std::string pending;                // partial stdout line
     std::optional<int> current_slice;   // "start" seen, no "ok"/"error" yet
     bool finished = false;
+    std::string outbox;                 // job lines handed to it, not yet written to its stdin
+    int in_flight = 0;                  // job lines handed to it, not yet answered
 };
 
 void close_fd(int& fd) {
@@ -186,8 +188,11 @@ Volume load_series(const ScanResult& scan, const Series& series, const LoadOptio
         stop(workers);
         throw;
     }
-    // Deal the jobs round-robin; each worker decodes its share in order.
-    std::vector<std::string> jobs(static_cast<std::size_t>(count));
+    // One job line per slice, middle first. A worker is handed a few at a time and more as it
+    // answers, so a worker slowed down (by other processes, or by harder files) takes fewer: with
+    // the jobs dealt out in advance, one worker was seen finishing 0.17 s after the other.
+    std::vector<std::string> jobs;
+    jobs.reserve(order.size());
     for (std::size_t k = 0; k < order.size(); ++k) {
         const SliceRef& ref = series.slices[static_cast<std::size_t>(order[k])];
         const int slice = ref.index;
@@ -198,23 +203,28 @@ Volume load_series(const ScanResult& scan, const Series& series, const LoadOptio
         line << slice << '\t' << ref.frame << '\t' << f.rows << '\t' << f.columns << '\t' << fr.rescale_slope << '\t'
              << fr.rescale_intercept << '\t' << f.bits_allocated << '\t' << f.bits_stored << '\t' << f.pixel_representation
              << '\t' << f.number_of_frames << '\t' << f.path.string() << '\n';
-        jobs[k % static_cast<std::size_t>(count)] += line.str();
+        jobs.push_back(line.str());
     }
-    // Jobs are fed as the workers read them (non-blocking), so neither side ever waits on a full pipe.
-    // A worker that dies early makes the write fail (EPIPE); its exit status then explains why.
+    // Writes are non-blocking, so neither side ever waits on a full pipe. A worker that dies early
+    // makes the write fail (EPIPE); its exit status then explains why. When no job is left, each
+    // worker's stdin is closed: it finishes what it holds and exits.
+    constexpr int kInFlight = 4;
+    std::size_t next_job = 0;
     signal(SIGPIPE, SIG_IGN);
-    std::vector<std::size_t> fed(static_cast<std::size_t>(count), 0);
     for (auto& w : workers) fcntl(w.in, F_SETFL, O_NONBLOCK);
     auto feed = [&](std::size_t i) {
         Worker& w = workers[i];
-        const std::string& text = jobs[i];
-        while (w.in >= 0 && fed[i] < text.size()) {
-            ssize_t r = ::write(w.in, text.data() + fed[i], text.size() - fed[i]);
-            if (r > 0) fed[i] += static_cast<std::size_t>(r);
+        while (w.in >= 0 && w.in_flight < kInFlight && next_job < jobs.size()) {
+            w.outbox += jobs[next_job++];
+            ++w.in_flight;
+        }
+        while (w.in >= 0 && !w.outbox.empty()) {
+            ssize_t r = ::write(w.in, w.outbox.data(), w.outbox.size());
+            if (r > 0) w.outbox.erase(0, static_cast<std::size_t>(r));
             else if (r < 0 && errno == EAGAIN) return;
             else close_fd(w.in);
         }
-        close_fd(w.in);
+        if (next_job == jobs.size()) close_fd(w.in);
     };
     for (std::size_t i = 0; i < workers.size(); ++i) feed(i);
 
@@ -243,7 +253,7 @@ Volume load_series(const ScanResult& scan, const Series& series, const LoadOptio
         }
         std::vector<pollfd> fds;
         for (auto& w : workers) fds.push_back({w.out, POLLIN, 0});
-        for (auto& w : workers) fds.push_back({w.in, POLLOUT, 0});
+        for (auto& w : workers) fds.push_back({w.outbox.empty() ? -1 : w.in, POLLOUT, 0});  // else it would spin
         poll(fds.data(), fds.size(), 100);
         for (std::size_t i = 0; i < workers.size(); ++i)
             if (workers[i].in >= 0 && (fds[workers.size() + i].revents & (POLLOUT | POLLERR | POLLHUP))) feed(i);
@@ -263,6 +273,8 @@ Volume load_series(const ScanResult& scan, const Series& series, const LoadOptio
                     } else if (line.rfind("ok ", 0) == 0) {
                         int slice = std::atoi(line.c_str() + 3);
                         w.current_slice.reset();
+                        w.in_flight = std::max(0, w.in_flight - 1);
+                        feed(i);
                         if (auto sums = parse_sums(line); sums && slice >= 0 && slice < v.dims[2])
                             slice_sums[static_cast<std::size_t>(slice)] = sums;
                         ++done;
