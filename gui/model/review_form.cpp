@@ -1,7 +1,12 @@
 #include "model/review_form.h"
 
+#include "consilium/decision/concept_check.h"
+
 #include <algorithm>
 #include <cctype>
+
+// Marks a problem for the catalogue; the dialog shows it through wxGetTranslation.
+#define N_(text) text
 
 namespace consilium::gui {
 
@@ -17,9 +22,17 @@ std::string ReviewForm::problem() const {
     if (decision_ == ReviewStatus::accepted) return "";
     if (!code_) return "choose a reason from the list";
     if (*code_ == decision::ReasonCode::other && blank(text_)) return "describe the reason (\"other\" needs words)";
+    if (!decision::reason_fits(*code_, decision_)) return "choose a reason from the list";
     if (decision_ == ReviewStatus::modified && concept_ && blank(concept_->display))
         return "name the concept you hold instead (a code alone is not enough)";
-    if (decision_ == ReviewStatus::modified && blank(text_) && !concept_) return "say what you hold instead";
+    // The same checks as decision::review: a concept is recorded with a code of valid form.
+    if (decision_ == ReviewStatus::modified && concept_)
+        if (auto why = decision::concept_problem(*concept_); !why.empty()) return why;
+    if (*code_ == decision::ReasonCode::different_finding && !concept_)
+        return N_("a different finding needs the concept you hold instead");
+    if (decision_ == ReviewStatus::modified && blank(text_) && !concept_ &&
+        *code_ != decision::ReasonCode::size_corrected && *code_ != decision::ReasonCode::location_corrected)
+        return "say what you hold instead";
     return "";
 }
 
@@ -32,6 +45,7 @@ decision::ReviewDecision ReviewForm::to_decision() const {
         d.modified_concept = concept_;
     }
     d.note = note_;
+    d.confirmed_against_earlier = confirmed_;
     return d;
 }
 

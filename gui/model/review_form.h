@@ -17,6 +17,8 @@ public:
     void set_reason_text(std::string text) { text_ = std::move(text); }
     void set_modified_concept(std::optional<decision::Coding> held) { concept_ = std::move(held); }
     void set_note(std::string note) { note_ = std::move(note); }
+    // Set once the clinician confirmed deciding against the earlier decision on the same finding.
+    void set_confirmed_against_earlier(bool confirmed) { confirmed_ = confirmed; }
 
     // "" when it can be submitted, else what is missing, in words for the form.
     std::string problem() const;
@@ -28,6 +30,7 @@ private:
     std::string text_;
     std::optional<decision::Coding> concept_;
     std::string note_;
+    bool confirmed_ = false;
 };
 
 // Why this user may not decide this suggestion ("" when they may): the buttons are shown

@@ -1,5 +1,7 @@
 #include "model/suggestion_card.h"
 
+#include "consilium/decision/review.h"
+
 #include "model/review_form.h"
 
 #include <nlohmann/json.hpp>
@@ -317,10 +319,27 @@ SuggestionCard make_card(const decision::Suggestion& s, decision::Role role, con
             if (const auto code = coded(m); !code.empty() && !m.display.empty()) c.held_instead += " (" + code + ")";
         }
         if (s.note && !trim(*s.note).empty()) c.note = "Note: " + trim(*s.note);
+        if (s.status == decision::ReviewStatus::modified) {
+            if (s.modified_concept && !s.modified_concept->display.empty()) c.conclusion = s.modified_concept->display;
+            else if (s.reason_text && !trim(*s.reason_text).empty()) c.conclusion = trim(*s.reason_text);
+        }
+    }
+    if (s.earlier_decision) {
+        const auto& e = *s.earlier_decision;
+        c.earlier_status = std::string(decision::to_string(e.status));
+        c.earlier_by = e.by;
+        c.earlier_at = readable_time(e.at);
+        if (e.modified_concept) c.earlier_held = e.modified_concept->display.empty() ? e.modified_concept->code : e.modified_concept->display;
+        c.earlier_suggestion = e.suggestion_id;
     }
     if (s.outside_intended_use) c.outside_intended_use = N_("Outside the model's intended use: run at a clinician's request");
     c.why_cannot_decide = why_cannot_decide(role, s);
     return c;
+}
+
+bool can_withdraw(const decision::Suggestion& s, const std::string& user, const std::string& now_utc) {
+    return s.status != decision::ReviewStatus::proposed && s.reviewed_by && s.reviewed_at &&
+           decision::may_withdraw(*s.reviewed_by, *s.reviewed_at, user, now_utc);
 }
 
 std::vector<decision::Suggestion> card_order(std::vector<decision::Suggestion> all) {

@@ -92,8 +92,21 @@ struct SuggestionCard {
     std::string reason_text;     // "Reason: clinically incorrect - seen on prior CT"
     std::string held_instead;    // "Held instead: Atelectasis (SNOMED CT 46621007)"
     std::string note;
+    // A modified card leads with the clinician's conclusion (the concept held instead, else their
+    // words); the AI's proposal follows beneath it (`concept_display`, `concept_code`).
+    std::string conclusion;
     std::string why_cannot_decide;  // "" when this user may decide it now
+    // The standing decision on the same finding proposed earlier (a new model version proposes it
+    // again): shown beside it, "radiologist modified this on D". Empty status: none.
+    std::string earlier_status;  // "accepted", "modified", "rejected" (translated by the view)
+    std::string earlier_by;
+    std::string earlier_at;      // readable time
+    std::string earlier_held;    // what it was modified into, "" when nothing
+    std::int64_t earlier_suggestion = 0;
 };
+
+// Whether `user` may withdraw the decision on `s` at `now_utc` (its author, the same day).
+bool can_withdraw(const decision::Suggestion& s, const std::string& user, const std::string& now_utc);
 
 // `plugin_name`: the manifest's name when the plugin is still installed, else "" (the id is shown).
 SuggestionCard make_card(const decision::Suggestion& suggestion, decision::Role role, const std::string& plugin_name = "");

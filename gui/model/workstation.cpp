@@ -1,9 +1,11 @@
 #include "model/workstation.h"
+#include "model/suggestion_card.h"
 
 #include "import_sources.h"  // cli/: the repair of DICOM text stored by earlier versions
 
 #include "consilium/text/json_text.h"
 
+#include "consilium/decision/clinical_time.h"
 #include "consilium/decision/errors.h"
 #include "consilium/decision/patient_lookup.h"
 #include "consilium/decision/plugin_state.h"
@@ -22,7 +24,7 @@ std::string SeriesEntry::label() const {
     if (series.modality) text += (text.empty() ? "" : " ") + *series.modality;
     const std::string what = series.description.value_or(study.description.value_or(""));
     if (!what.empty()) text += " " + what;
-    text += " (" + std::to_string(series.instances) + " images)";
+    text += " (" + std::to_string(series.instances) + (series.instances == 1 ? " image)" : " images)");
     return text;
 }
 
@@ -87,6 +89,7 @@ std::string Workstation::user_label() const {
 void Workstation::refresh_patients() {
     std::vector<PatientRow> rows;
     const std::string today = today_iso();
+    const std::string now = decision::utc_now();
     for (const auto& p : store().patients().list()) {
         PatientRow r;
         r.id = p.id;
@@ -112,11 +115,39 @@ void Workstation::refresh_patients() {
             if (st.date) r.last_activity = std::max(r.last_activity, *st.date);
         // Never ranked by a score outside its intended use.
         if (news2) r.news2_not_applicable = outside_intended_use(*news2);
+        if (news2 && r.news2_not_applicable.empty()) describe_news2(p.id, *news2, now, r);
         if (!r.news2_not_applicable.empty()) r.news2_band.reset();
         rows.push_back(std::move(r));
     }
     patients_.set_rows(std::move(rows));
     patients_changed.emit();
+}
+
+void Workstation::describe_news2(std::int64_t patient_id, const decision::Suggestion& news2, const std::string& now,
+                                 PatientRow& row) {
+    row.news2_complete = news2.complete;
+    row.news2_score = news2.score;
+    if (row.news2_band && risk_rank(row.news2_band) == 0) row.news2_band.reset();  // "undetermined"
+    // The newest vital sign the score used: its observations are the evidence, by FHIR id or event id.
+    std::vector<std::string> refs;
+    for (const auto& e : parse_evidence(news2.evidence_json))
+        if (e.type == Evidence::Type::observation && !e.ref.empty()) refs.push_back(e.ref);
+    if (refs.empty()) return;
+    decision::TimelineFilter filter;
+    filter.kinds = {decision::EventKind::observation};
+    for (const auto& ev : store().timeline().events(patient_id, filter)) {
+        const std::string id = std::to_string(ev.id);
+        const std::string source = ev.source_ref.value_or("");
+        const auto slash = source.rfind('/');
+        const std::string fhir_id = slash == std::string::npos ? source : source.substr(slash + 1);
+        for (const auto& ref : refs) {
+            const auto rs = ref.rfind('/');
+            const std::string want = rs == std::string::npos ? ref : ref.substr(rs + 1);
+            if ((ref == id || (!fhir_id.empty() && want == fhir_id)) && ev.start.value_or("") > row.news2_newest_input)
+                row.news2_newest_input = ev.start.value_or("");
+        }
+    }
+    row.news2_stale = !row.news2_newest_input.empty() && older_than(row.news2_newest_input, now, news2_stale_hours());
 }
 
 std::string Workstation::outside_intended_use(const decision::Suggestion& s) {
@@ -188,11 +219,31 @@ void Workstation::refresh_suggestions() {
     suggestions_changed.emit();
 }
 
-std::string Workstation::decide(std::int64_t suggestion_id, const ReviewForm& form) {
+std::string Workstation::decide(std::int64_t suggestion_id, const ReviewForm& form,
+                                const std::function<bool(const std::string& earlier)>& confirm) {
     if (!session_) return "log in first";
     if (auto problem = form.problem(); !problem.empty()) return problem;
+    auto d = form.to_decision();
     try {
-        decision::review(store(), *session_, suggestion_id, form.to_decision());
+        try {
+            decision::review(store(), *session_, suggestion_id, d);
+        } catch (const decision::AgainstEarlierDecision& e) {
+            if (!confirm || !confirm(decision::describe(e.earlier()))) return e.what();
+            d.confirmed_against_earlier = true;
+            decision::review(store(), *session_, suggestion_id, d);
+        }
+    } catch (const std::exception& e) {
+        return e.what();
+    }
+    refresh_suggestions();
+    refresh_patients();
+    return "";
+}
+
+std::string Workstation::withdraw(std::int64_t suggestion_id, const std::string& reason) {
+    if (!session_) return "log in first";
+    try {
+        decision::withdraw_review(store(), *session_, suggestion_id, reason);
     } catch (const std::exception& e) {
         return e.what();
     }

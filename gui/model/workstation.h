@@ -13,6 +13,7 @@
 #include "consilium/decision/workspace.h"
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -69,7 +70,12 @@ public:
     void refresh_suggestions();
 
     // Records a clinician's decision; "" or the message (role, missing reason, already decided).
-    std::string decide(std::int64_t suggestion_id, const ReviewForm& form);
+    // A decision against the standing decision on the same finding is recorded only when `confirm`
+    // (given the earlier decision in words) says yes; without `confirm` its message is returned.
+    std::string decide(std::int64_t suggestion_id, const ReviewForm& form,
+                       const std::function<bool(const std::string& earlier)>& confirm = {});
+    // Withdraws the user's own decision of today; "" or why not.
+    std::string withdraw(std::int64_t suggestion_id, const std::string& reason);
     // Audits `series.view` for a series of the open patient.
     void record_series_viewed(const SeriesEntry& entry);
 
@@ -84,6 +90,8 @@ public:
     // plugin's population excludes the patient today, or it was made outside it at a clinician's
     // request; "" when it may.
     std::string outside_intended_use(const decision::Suggestion& suggestion);
+    // The NEWS2 columns of a worklist row: complete or not, lower bound, newest input and staleness.
+    void describe_news2(std::int64_t patient_id, const decision::Suggestion& news2, const std::string& now_utc, PatientRow& row);
 
     Signal<> session_changed;      // log-in, log-out
     Signal<> patients_changed;     // worklist rows

@@ -76,6 +76,24 @@ void PatientListPanel::choose(std::size_t row) {
     if (workstation_.open_patient_row() != row) CallAfter([this] { select_open_patient(); });
 }
 
+// "high"; an incomplete score "≥ 3, incomplete (2021-03-04)" - its band only when certain; a
+// stale marker when the newest vital sign is older than news2_stale_hours().
+wxString PatientListPanel::news2_cell(const PatientRow& r) {
+    if (!r.news2_not_applicable.empty()) return _("n/a");
+    wxString cell;
+    if (!r.news2_complete && r.news2_score) {
+        cell = wxString::FromUTF8("\u2265 ") + wxString::Format(_("%d, incomplete"), static_cast<int>(*r.news2_score));
+        if (r.news2_band) cell += " (" + wxGetTranslation(wxString::FromUTF8(*r.news2_band)) + ")";
+        if (!r.news2_newest_input.empty()) cell += ", " + wxString::FromUTF8(r.news2_newest_input.substr(0, 10));
+    } else if (r.news2_band) {
+        cell = wxGetTranslation(wxString::FromUTF8(*r.news2_band));
+    } else {
+        return "-";
+    }
+    if (r.news2_stale) cell += " " + wxString::Format(_("[stale: older than %g h]"), news2_stale_hours());
+    return cell;
+}
+
 void PatientListPanel::fill() {
     filling_ = true;
     list_->Freeze();
@@ -91,9 +109,7 @@ void PatientListPanel::fill() {
         const long item = list_->InsertItem(static_cast<long>(i), name);
         list_->SetItem(item, 1, wxString::FromUTF8(r.birth_date));
         // A score outside its intended use ranks nobody: "n/a", the reason in the row's tooltip.
-        list_->SetItem(item, 2, !r.news2_not_applicable.empty() ? _("n/a")
-                                : r.news2_band                  ? wxGetTranslation(wxString::FromUTF8(*r.news2_band))
-                                                                : wxString("-"));
+        list_->SetItem(item, 2, news2_cell(r));
         list_->SetItem(item, 3, r.open_suggestions ? wxString::Format("%d", r.open_suggestions) : wxString("-"));
         list_->SetItem(item, 4, r.studies ? wxString::Format("%d", r.studies) : wxString("-"));
         const int rank = risk_rank(r.news2_band);

@@ -18,6 +18,7 @@ public:
 
 private:
     void fill();
+    static wxString news2_cell(const PatientRow& row);
     void select_open_patient();
     void choose(std::size_t row);
     Workstation& workstation_;

@@ -21,11 +21,11 @@ struct SystemChoice {
     const char* label;
     const char* uri;
 };
-constexpr std::array<SystemChoice, 5> kSystems{{{"SNOMED CT", "http://snomed.info/sct"},
+constexpr std::array<SystemChoice, 5> kSystems{{{"SNOMED CT", "http://snomed.info/sct"},  // untranslated: names
                                                 {"LOINC", "http://loinc.org"},
                                                 {"ICD-10", "http://hl7.org/fhir/sid/icd-10"},
-                                                {"RadLex", "http://www.radlex.org"},
-                                                {"(no code system)", ""}}};
+                                                {"RadLex", "http://www.radlex.org"},  // untranslated: names
+                                                {N_("(no code system)"), ""}}};
 
 bool blank(const wxString& s) { return s.Strip(wxString::both).empty(); }
 
@@ -60,7 +60,7 @@ ReviewDialog::ReviewDialog(wxWindow* parent, const decision::Suggestion& s, deci
     auto* top = new wxBoxSizer(wxVERTICAL);
     const auto card = make_card(s, decision::Role::radiologist);
     auto* what = new wxStaticText(this, wxID_ANY,
-                                  wxString::Format(_("AI-generated %s: %s"), wxString::FromUTF8(card.kind).Lower(),
+                                  wxString::Format(_("AI-generated %s: %s"), wxGetTranslation(wxString::FromUTF8(card.kind)).Lower(),
                                                    wxString::FromUTF8(s.summary)));
     what->SetFont(what->GetFont().Bold());
     what->Wrap(wrap);
@@ -98,13 +98,13 @@ ReviewDialog::ReviewDialog(wxWindow* parent, const decision::Suggestion& s, deci
         concept_system_ = new wxChoice(box->GetStaticBox(), wxID_ANY);
         int selected = 0;
         for (std::size_t i = 0; i < kSystems.size(); ++i) {
-            concept_system_->Append(wxString::FromUTF8(kSystems[i].label));
+            concept_system_->Append(wxGetTranslation(wxString::FromUTF8(kSystems[i].label)));  // names of code systems stay
             if (s.coding.system == kSystems[i].uri) selected = static_cast<int>(i);
         }
         concept_system_->SetSelection(selected);
         concept_code_ = new wxTextCtrl(box->GetStaticBox(), wxID_ANY);
         concept_code_->SetName("text");
-        concept_code_->SetHint(_("optional"));
+        concept_code_->SetHint(_("required with a concept"));
         grid->Add(new wxStaticText(box->GetStaticBox(), wxID_ANY, _("Concept")), 0, wxALIGN_CENTER_VERTICAL);
         grid->Add(concept_display_, 1, wxEXPAND);
         grid->Add(new wxStaticText(box->GetStaticBox(), wxID_ANY, _("Code system")), 0, wxALIGN_CENTER_VERTICAL);
@@ -113,7 +113,7 @@ ReviewDialog::ReviewDialog(wxWindow* parent, const decision::Suggestion& s, deci
         grid->Add(concept_code_, 1, wxEXPAND);
         box->Add(grid, 0, wxEXPAND | wxALL, 6);
         auto* hint = new wxStaticText(box->GetStaticBox(), wxID_ANY,
-                                      _("Name the concept, or say in your words above what you hold instead."));
+                                      _("A concept is recorded with its code (SNOMED CT and ICD-10 codes are checked); without one, say in your words above what you hold instead. A corrected size or location keeps the AI's concept."));
         hint->SetForegroundColour(wxColour(90, 90, 90));
         hint->Wrap(wrap - FromDIP(24));
         box->Add(hint, 0, wxALL, 6);

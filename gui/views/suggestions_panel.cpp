@@ -1,5 +1,7 @@
 #include "views/suggestions_panel.h"
 
+#include "consilium/decision/clinical_time.h"
+
 #include <consilium/viewer/thread_priority.h>
 
 #include "views/model_card_dialog.h"
@@ -9,6 +11,7 @@
 #include "consilium/viewer/load.h"
 
 #include <wx/button.h>
+#include <wx/textdlg.h>
 #include <wx/dcclient.h>
 #include <wx/intl.h>
 #include <wx/msgdlg.h>
@@ -99,7 +102,14 @@ SuggestionsPanel::SuggestionsPanel(wxWindow* parent, Workstation& workstation, V
     top->Add(cards_sizer_, 0, wxEXPAND | wxTOP, 4);
     SetSizer(top);
 
-    workstation_.suggestions_changed.connect([this] { schedule_rebuild(); });
+    workstation_.suggestions_changed.connect([this] {
+        // Decided: "shown on the image" no longer invites a decision (the outline stays until another is shown).
+        if (shown_) {
+            const auto* s = find(shown_->suggestion);
+            if (!s || s->status != decision::ReviewStatus::proposed) set_message("");
+        }
+        schedule_rebuild();
+    });
     workstation_.session_changed.connect([this] { schedule_rebuild(); });
     workstation_.patient_changed.connect([this] {
         shown_.reset();
@@ -146,6 +156,13 @@ void SuggestionsPanel::modal(Fn fn) {
         rebuild_pending_ = false;
         schedule_rebuild();
     }
+}
+
+wxString SuggestionsPanel::finding_name(std::int64_t id) const {
+    // What the card shows as its title: the concept, else the summary - never the record's number.
+    const auto* s = find(id);
+    if (!s) return wxString::Format(_("Suggestion %lld"), static_cast<long long>(id));
+    return U(!s->coding.display.empty() ? s->coding.display : s->summary);
 }
 
 const decision::Suggestion* SuggestionsPanel::find(std::int64_t id) const {
@@ -329,10 +346,23 @@ wxWindow* SuggestionsPanel::make_card_window(const decision::Suggestion& s, int 
     if (!c.outside_intended_use.empty())
         put(row(pad), text(wxGetTranslation(U(c.outside_intended_use)).utf8_string(), normal.Bold(), kDanger), 0);
 
-    // The coded concept.
-    if (!c.concept_display.empty()) {
+    // The coded concept. A modified card leads with the clinician's conclusion, the AI's proposal beneath.
+    if (!c.conclusion.empty()) {
+        put(row(pad), text(c.conclusion, normal.Bold().Scaled(1.1f), decision_colour(s.status)), 0);
+        if (!c.concept_display.empty())
+            put(row(0), text(wxString::Format(_("AI proposed: %s"), U(c.concept_display + (c.concept_code.empty() ? "" : " (" + c.concept_code + ")"))).utf8_string(),
+                             small, kMuted), 0);
+    } else if (!c.concept_display.empty()) {
         put(row(pad), text(c.concept_display, normal.Bold().Scaled(1.1f)), 0);
         if (!c.concept_code.empty()) put(row(0), text(c.concept_code, small, kMuted), 0);
+    }
+
+    // The standing decision on the same finding proposed before (a new model version proposes it again).
+    if (!c.earlier_status.empty()) {
+        wxString earlier = wxString::Format(_("Earlier decision on this finding: %s by %s, %s"),
+                                            wxGetTranslation(U(c.earlier_status)), U(c.earlier_by), U(c.earlier_at));
+        if (!c.earlier_held.empty()) earlier += " - " + wxString::Format(_("held instead: %s"), U(c.earlier_held));
+        put(row(pad), text(earlier.utf8_string(), small.Bold(), kDanger), 0);
     }
 
     // Score and band, or confidence.
@@ -429,6 +459,14 @@ wxWindow* SuggestionsPanel::make_card_window(const decision::Suggestion& s, int 
         put(row(pad), text(c.decision_text, normal.Bold(), decision_colour(s.status)), 0);
         for (const auto* line : {&c.reason_text, &c.held_instead, &c.note})
             if (!line->empty()) put(row(2), text(*line, small), 0);
+        // Its author may take the decision back the same day (a new audited entry, nothing deleted).
+        if (can_withdraw(s, workstation_.session().user.name, decision::utc_now())) {
+            auto* withdraw = new wxButton(card, wxID_ANY, _("Withdraw my decision..."));
+            withdraw->SetFont(small);
+            withdraw->SetName(wxString::Format("withdraw-%lld", static_cast<long long>(id)));
+            withdraw->Bind(wxEVT_BUTTON, [this, id](wxCommandEvent&) { withdraw_decision(id); });
+            row(4)->Add(withdraw, 0);
+        }
     }
 
     // The stripe on the left, padding all round.
@@ -448,15 +486,42 @@ void SuggestionsPanel::decide(std::int64_t id, decision::ReviewStatus decision) 
     if (decision == decision::ReviewStatus::accepted) {
         ReviewForm form;
         form.set_decision(decision::ReviewStatus::accepted);
-        if (auto m = workstation_.decide(id, form); !m.empty())
+        if (auto m = workstation_.decide(id, form, confirm_against_earlier()); !m.empty())
             modal([&] { wxMessageBox(U(m), _("Accept AI suggestion"), wxOK | wxICON_WARNING, this); });
         return;
     }
     modal([&] {
-        ReviewDialog dialog(this, s, decision, [this, id](const ReviewForm& form) { return workstation_.decide(id, form); },
+        ReviewDialog dialog(this, s, decision,
+                            [this, id](const ReviewForm& form) { return workstation_.decide(id, form, confirm_against_earlier()); },
                             large_);
         dialog.ShowModal();
     });
+}
+
+// Asks before a decision goes against the earlier decision on the same finding, naming it.
+std::function<bool(const std::string&)> SuggestionsPanel::confirm_against_earlier() {
+    return [this](const std::string& earlier) {
+        // Cards are not rebuilt under the question (it may come from within the review dialog).
+        const bool was_modal = in_modal_;
+        in_modal_ = true;
+        const int answer =
+            wxMessageBox(wxString::Format(_("This finding was already %s.\n\nRecord your decision against it?"), U(earlier)),
+                         _("Decide against an earlier decision"), wxYES_NO | wxNO_DEFAULT | wxICON_WARNING, this);
+        in_modal_ = was_modal;
+        return answer == wxYES;
+    };
+}
+
+void SuggestionsPanel::withdraw_decision(std::int64_t id) {
+    select(id);
+    wxString reason;
+    modal([&] {
+        reason = wxGetTextFromUser(_("Why do you withdraw your decision? It stays in the record, marked withdrawn."),
+                                   _("Withdraw my decision"), "", this);
+    });
+    if (reason.Strip(wxString::both).empty()) return;
+    if (auto m = workstation_.withdraw(id, reason.utf8_string()); !m.empty())
+        modal([&] { wxMessageBox(U(m), _("Withdraw my decision"), wxOK | wxICON_WARNING, this); });
 }
 
 void SuggestionsPanel::show_model_card(std::int64_t id) {
@@ -536,7 +601,7 @@ void SuggestionsPanel::apply_shown_evidence() {
     viewer_.set_evidence(rois, masks);
     if (centre) viewer_.set_crosshair(*centre);
     if (!viewer_.overlays_visible()) viewer_.set_overlays_visible(true);
-    set_message(wxString::Format(_("Suggestion %lld shown on the image%s. O hides or shows AI overlays."), static_cast<long long>(id),
+    set_message(wxString::Format(_("%s shown on the image%s. O hides or shows AI overlays."), finding_name(id),
                                  missing.empty() ? wxString() : wxString(_(" (loading its outline...)"))));
     if (!missing.empty()) load_masks(id, missing);
 }
@@ -568,8 +633,7 @@ void SuggestionsPanel::load_masks(std::int64_t suggestion, const std::vector<std
 void SuggestionsPanel::mask_loaded(std::int64_t suggestion, const std::string& file, std::shared_ptr<const viewer::Volume> mask,
                                    const std::string& error) {
     if (!error.empty()) {
-        set_message(wxString::Format(_("The outline of suggestion %lld could not be loaded: %s"),
-                                     static_cast<long long>(suggestion), U(error)),
+        set_message(wxString::Format(_("The outline of %s could not be loaded: %s"), finding_name(suggestion), U(error)),
                     true);
         return;
     }
@@ -581,8 +645,8 @@ void SuggestionsPanel::mask_loaded(std::int64_t suggestion, const std::string& f
     for (const auto& f : shown_->masks)
         if (auto it = mask_cache_.find(f); it != mask_cache_.end()) masks.push_back({it->second});
     viewer_.set_evidence(shown_->rois, masks);
-    set_message(wxString::Format(_("Suggestion %lld shown on the image with its outline. O hides or shows AI overlays."),
-                                 static_cast<long long>(suggestion)));
+    set_message(wxString::Format(_("%s shown on the image with its outline. O hides or shows AI overlays."),
+                                 finding_name(suggestion)));
 }
 
 }  // namespace consilium::gui

@@ -49,8 +49,11 @@ private:
     void rebuild();
     void add_cards(int generation);
     wxWindow* make_card_window(const decision::Suggestion& s, int wrap);
+    wxString finding_name(std::int64_t id) const;  // "Pulmonary nodule": how messages name a suggestion
     const decision::Suggestion* find(std::int64_t id) const;
     void decide(std::int64_t id, decision::ReviewStatus decision);
+    std::function<bool(const std::string&)> confirm_against_earlier();
+    void withdraw_decision(std::int64_t id);
     void show_model_card(std::int64_t id);
     void show_on_image(std::int64_t id);
     void apply_shown_evidence();

@@ -235,15 +235,100 @@ BOOST_AUTO_TEST_CASE(the_reason_list_is_the_five_coded_reasons_in_words) {
 BOOST_AUTO_TEST_CASE(a_modification_naming_a_code_without_words_is_not_enough) {
     ReviewForm form;
     form.set_decision(ReviewStatus::modified);
-    form.set_reason_code(decision::ReasonCode::clinically_incorrect);
+    form.set_reason_code(decision::ReasonCode::different_finding);
     form.set_modified_concept(decision::Coding{"http://snomed.info/sct", "46621007", ""});
     BOOST_TEST(form.problem() == "name the concept you hold instead (a code alone is not enough)");
     form.set_modified_concept(decision::Coding{"http://snomed.info/sct", "46621007", "Atelectasis"});
     BOOST_TEST(form.problem().empty());
-    form.set_modified_concept(decision::Coding{"", "", "Atelectasis"});
-    BOOST_TEST(form.problem().empty());
     form.set_modified_concept(std::nullopt);
-    BOOST_TEST(form.problem() == "say what you hold instead");
+    BOOST_TEST(form.problem() == "a different finding needs the concept you hold instead");
+    form.set_reason_code(decision::ReasonCode::other);
+    BOOST_TEST(form.problem() == "describe the reason (\"other\" needs words)");
     form.set_reason_text("scarring, seen on the 2019 CT");
     BOOST_TEST(form.problem().empty());
+}
+
+// The form and decision::review agree (issue 12, item 7): a concept is recorded with a code, and
+// codes that cannot be SNOMED CT or ICD-10 are refused with the reason, before anything is sent.
+BOOST_AUTO_TEST_CASE(the_review_form_checks_the_code_as_the_record_does) {
+    ReviewForm form;
+    form.set_decision(ReviewStatus::modified);
+    form.set_reason_code(decision::ReasonCode::different_finding);
+    form.set_modified_concept(decision::Coding{"", "", "Calcified granuloma"});
+    BOOST_TEST(form.problem().find("needs its code") != std::string::npos, form.problem());
+    form.set_modified_concept(decision::Coding{"http://snomed.info/sct", "12345", "Not a concept"});
+    BOOST_TEST(form.problem().find("6 to 18 digits") != std::string::npos, form.problem());
+    form.set_modified_concept(decision::Coding{"http://snomed.info/sct", "46621008", "Atelectasis"});
+    BOOST_TEST(form.problem().find("check digit") != std::string::npos, form.problem());
+    form.set_modified_concept(decision::Coding{"http://hl7.org/fhir/sid/icd-10", "j98.1", "Collapsed lung"});
+    BOOST_TEST(form.problem().find("ICD-10") != std::string::npos, form.problem());
+    form.set_modified_concept(decision::Coding{"http://hl7.org/fhir/sid/icd-10", "J98.1", "Collapsed lung"});
+    BOOST_TEST(form.problem().empty());
+    // A corrected size keeps the AI's concept: no concept, no words needed beyond the reason.
+    form.set_modified_concept(std::nullopt);
+    form.set_reason_code(decision::ReasonCode::size_corrected);
+    BOOST_TEST(form.problem().empty());
+    // A reject reason does not fit a modification.
+    form.set_reason_code(decision::ReasonCode::clinically_incorrect);
+    BOOST_TEST(form.problem() == "choose a reason from the list");
+    form.set_confirmed_against_earlier(true);
+    form.set_reason_code(decision::ReasonCode::location_corrected);
+    BOOST_TEST(form.to_decision().confirmed_against_earlier);
+}
+
+BOOST_AUTO_TEST_CASE(modify_offers_its_own_reasons) {
+    const auto& codes = reason_codes(ReviewStatus::modified);
+    BOOST_REQUIRE(codes.size() == 4u);
+    BOOST_TEST(reason_label(codes[0]) == "size or extent corrected");
+    BOOST_TEST(reason_label(codes[1]) == "location corrected");
+    BOOST_TEST(reason_label(codes[2]) == "a different finding");
+    BOOST_TEST(reason_label(codes[3]) == "other");
+    BOOST_TEST(reason_codes(ReviewStatus::rejected).size() == 5u);
+}
+
+BOOST_AUTO_TEST_CASE(a_modified_card_leads_with_the_clinicians_conclusion) {
+    decision::Suggestion s;
+    s.id = 9;
+    s.kind = decision::SuggestionKind::finding;
+    s.coding = {"http://snomed.info/sct", "786838002", "Nodule of lung"};
+    s.summary = "Lung nodule candidate, 8 mm";
+    s.status = ReviewStatus::modified;
+    s.reviewed_by = "radiologist";
+    s.reviewed_at = "2026-05-01T10:22:33Z";
+    s.reason_code = decision::ReasonCode::different_finding;
+    s.modified_concept = decision::Coding{"http://snomed.info/sct", "22298006", "Calcified granuloma"};
+    auto c = make_card(s, decision::Role::physician);
+    BOOST_TEST(c.conclusion == "Calcified granuloma");
+    BOOST_TEST(c.concept_display == "Nodule of lung");  // the AI's proposal, shown beneath
+    s.modified_concept.reset();
+    s.reason_code = decision::ReasonCode::size_corrected;
+    s.reason_text = "12 mm, not 8";
+    BOOST_TEST(make_card(s, decision::Role::physician).conclusion == "12 mm, not 8");
+    s.status = ReviewStatus::accepted;
+    BOOST_TEST(make_card(s, decision::Role::physician).conclusion.empty());
+}
+
+BOOST_AUTO_TEST_CASE(a_card_shows_the_earlier_decision_on_the_same_finding_and_who_may_withdraw) {
+    decision::Suggestion s;
+    s.id = 12;
+    s.kind = decision::SuggestionKind::finding;
+    s.summary = "Lung nodule candidate, 8 mm";
+    s.earlier_suggestion_id = 3;
+    s.earlier_decision = decision::EarlierDecision{3, ReviewStatus::modified, "radiologist", "2026-05-01T10:22:33Z",
+                                                   "Lung nodule candidate, 8 mm",
+                                                   decision::Coding{"http://snomed.info/sct", "22298006", "Calcified granuloma"}};
+    auto c = make_card(s, decision::Role::physician);
+    BOOST_TEST(c.earlier_status == "modified");
+    BOOST_TEST(c.earlier_by == "radiologist");
+    BOOST_TEST(c.earlier_at == "2026-05-01 10:22 UTC");
+    BOOST_TEST(c.earlier_held == "Calcified granuloma");
+    BOOST_TEST(c.earlier_suggestion == 3);
+
+    BOOST_TEST(!can_withdraw(s, "radiologist", "2026-05-01T12:00:00Z"));  // proposed: nothing to withdraw
+    s.status = ReviewStatus::accepted;
+    s.reviewed_by = "radiologist";
+    s.reviewed_at = "2026-05-01T10:22:33Z";
+    BOOST_TEST(can_withdraw(s, "radiologist", "2026-05-01T12:00:00Z"));
+    BOOST_TEST(!can_withdraw(s, "physician", "2026-05-01T12:00:00Z"));
+    BOOST_TEST(!can_withdraw(s, "radiologist", "2026-05-04T12:00:00Z"));
 }

@@ -197,6 +197,8 @@ BOOST_AUTO_TEST_CASE(reject_and_modify_need_a_reason_accept_does_not) {
     BOOST_TEST(f.problem().empty());
     BOOST_TEST((f.to_decision().reason_code == decision::ReasonCode::already_known));
     f.set_decision(decision::ReviewStatus::modified);
+    BOOST_TEST(!f.problem().empty());  // a reject reason does not fit a modification
+    f.set_reason_code(decision::ReasonCode::other);
     BOOST_TEST(!f.problem().empty());  // modify: say what instead
     f.set_reason_text("8 mm, not 12 mm");
     BOOST_TEST(f.problem().empty());
