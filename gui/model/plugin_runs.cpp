@@ -16,6 +16,9 @@
 
 #include <unistd.h>
 
+// Marks messages the views show for the catalogue (xgettext -kN_); they translate them where shown.
+#define N_(text) text
+
 namespace consilium::gui {
 
 namespace fs = std::filesystem;
@@ -59,7 +62,7 @@ std::vector<PluginRow> plugin_rows(const std::vector<plugins::DiscoveredPlugin>&
         else if (!state.enabled) r.reason = "disabled" + (why.empty() ? std::string() : ": " + why);
         if (state.quarantined) r.state_text = "quarantined: " + (why.empty() ? std::string("failed too often in a row") : why);
         else if (!state.enabled) r.state_text = "disabled" + by + (why.empty() ? std::string() : ": " + why);
-        else r.state_text = "enabled";
+        else r.state_text = N_("enabled");
         rows.push_back(std::move(r));
     }
     return rows;
@@ -114,9 +117,9 @@ std::string why_cannot_run(const PluginRow& row, decision::Role role, const RunT
     if (!decision::allowed(role, decision::Permission::run_plugins))
         return "you may not run plugins (" + std::string(decision::to_string(role)) + ")";
     if (!row.available) return "not available: " + row.reason;
-    if (!row.enabled) return row.reason.empty() ? std::string("disabled") : row.reason;
-    if (a_run_is_going) return "a plugin is running; wait for it or cancel it";
-    if (!target.patient_id) return "open a patient first";
+    if (!row.enabled) return row.reason.empty() ? std::string(N_("disabled")) : row.reason;
+    if (a_run_is_going) return N_("a plugin is running; wait for it or cancel it");
+    if (!target.patient_id) return N_("open a patient first");
     if (!target.outside_intended_use.empty()) {
         if (!decision::allowed(role, decision::Permission::run_outside_intended_use))
             return target.outside_intended_use + "; only a clinician may run it anyway";
@@ -126,7 +129,7 @@ std::string why_cannot_run(const PluginRow& row, decision::Role role, const RunT
         std::string wanted;
         for (const auto& m : row.modalities) wanted += (wanted.empty() ? "" : " or ") + m;
         if (!target.volume) return "it reads an image series: open a " + (wanted.empty() ? std::string("") : wanted + " ") + "series first";
-        if (!target.volume_complete) return "the series is still loading";
+        if (!target.volume_complete) return N_("the series is still loading");
         if (!row.modalities.empty() &&
             std::find(row.modalities.begin(), row.modalities.end(), target.volume->modality) == row.modalities.end())
             return "it reads " + wanted + " series; the series shown is " +

@@ -15,6 +15,7 @@ void StallMeter::tick(Clock::time_point now) {
 }
 
 std::string StallMeter::report() const {
+    // untranslated: a line for test logs and developers, never shown in the window
     return "ui-watchdog: longest stall " + std::to_string(longest_.count()) + " ms; stalls > 50 ms: " +
            std::to_string(over50_) + "; > 100 ms: " + std::to_string(over100_);
 }

@@ -15,7 +15,7 @@ LoginDialog::LoginDialog(wxWindow* parent, const wxString& workspace, const std:
     : wxDialog(parent, wxID_ANY, _("Consilium - Log in"), wxDefaultPosition, wxDefaultSize, wxDEFAULT_DIALOG_STYLE),
       attempt_(std::move(attempt)) {
     auto* top = new wxBoxSizer(wxVERTICAL);
-    auto* title = new wxStaticText(this, wxID_ANY, "Consilium");
+    auto* title = new wxStaticText(this, wxID_ANY, "Consilium");  // untranslated: the product's name
     title->SetFont(title->GetFont().Scaled(1.8f).Bold());
     top->Add(title, 0, wxALL, 12);
     top->Add(new wxStaticText(this, wxID_ANY, wxString::Format(_("Workspace: %s"), workspace)), 0, wxLEFT | wxRIGHT, 12);

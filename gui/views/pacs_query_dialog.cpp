@@ -277,9 +277,12 @@ void PacsQueryDialog::show_progress() {
     else gauge_->SetValue(permille);
     const wxString mb = wxString::Format("%.1f", static_cast<double>(p.bytes) / (1024.0 * 1024.0));
     say(p.instances_expected > 0
-            ? wxString::Format(_("Retrieving from '%s': %d of %d image(s), %s MB"), node_name(), p.instances_done,
-                               p.instances_expected, mb)
-            : wxString::Format(_("Retrieving from '%s': %d image(s), %s MB"), node_name(), p.instances_done, mb));
+            ? wxString::Format(wxPLURAL("Retrieving from '%s': %d of %d image, %s MB", "Retrieving from '%s': %d of %d images, %s MB",
+                                        p.instances_expected),
+                               node_name(), p.instances_done, p.instances_expected, mb)
+            : wxString::Format(wxPLURAL("Retrieving from '%s': %d image, %s MB", "Retrieving from '%s': %d images, %s MB",
+                                        p.instances_done),
+                               node_name(), p.instances_done, mb));
 }
 
 void PacsQueryDialog::retrieved(const RetrieveOutcome& outcome) {

@@ -18,6 +18,31 @@ namespace consilium::gui {
 namespace {
 
 wxString U(const std::string& s) { return wxString::FromUTF8(s); }
+// A message of the model (marked N_ there) in the reader's language; composed ones stay as they are.
+wxString T(const std::string& s) { return wxGetTranslation(U(s)); }
+
+wxString kind_text(const std::string& kind) {
+    if (kind == "native") return _("native");
+    if (kind == "command") return _("command");
+    return U(kind);
+}
+
+wxString state_text(const PluginRow& r) { return r.state_text == "enabled" ? _("enabled") : U(r.state_text); }
+
+// Who may enable or disable plugins (model: why_cannot_manage), said in the reader's language.
+wxString manage_text(const std::string& why, decision::Role role) {
+    if (why.empty()) return "";
+    return wxString::Format(_("only developers and administrators enable or disable plugins (you are %s)"),
+                            U(std::string(decision::to_string(role))));
+}
+
+// "Run NEWS2 on Louis Erdman, 2021-02-18 CT ..." (model: run_target_text).
+wxString target_text(const PluginRow& row, const RunTarget& t) {
+    wxString text = wxString::Format(_("Run %s on %s"), U(row.name.empty() ? row.id : row.name),
+                                     t.patient_name.empty() ? _("the open patient") : U(t.patient_name));
+    if (row.takes_volume && t.volume) text += ", " + U(t.series_label.empty() ? t.volume->series_uid : t.series_label);
+    return text;
+}
 const wxColour kMuted(95, 95, 95);
 const wxColour kDanger(170, 30, 30);
 
@@ -147,9 +172,9 @@ void PluginsPanel::fill() {
         const auto& r = rows_[i];
         const long item = list_->InsertItem(static_cast<long>(i), U(r.name.empty() ? r.id : r.name));
         list_->SetItem(item, 1, U(r.version));
-        list_->SetItem(item, 2, U(r.kind));
-        list_->SetItem(item, 3, U(r.state_text));
-        list_->SetItem(item, 4, r.available ? _("available") : U("no: " + r.reason));
+        list_->SetItem(item, 2, kind_text(r.kind));
+        list_->SetItem(item, 3, state_text(r));
+        list_->SetItem(item, 4, r.available ? _("available") : wxString::Format(_("no: %s"), T(r.reason)));
         list_->SetItem(item, 5, U(r.id));
         if (r.quarantined) list_->SetItemBackgroundColour(item, wxColour(250, 215, 210));
         else if (!r.available || !r.enabled) list_->SetItemTextColour(item, wxColour(120, 120, 120));
@@ -168,7 +193,8 @@ RunTarget PluginsPanel::target(const PluginRow* row) const {
             try {
                 t.outside_intended_use = intended_use_of(*row, workstation_.store(), *t.patient_id);
             } catch (const std::exception& e) {
-                t.outside_intended_use = std::string("the intended use could not be checked: ") + e.what();
+                t.outside_intended_use =
+                    wxString::Format(_("the intended use could not be checked: %s"), U(e.what())).utf8_string();
             }
         }
     }
@@ -184,7 +210,8 @@ RunTarget PluginsPanel::target(const PluginRow* row) const {
 void PluginsPanel::update_details() {
     const PluginRow* row = selected_row();
     const bool logged_in = workstation_.logged_in();
-    const std::string manage_why = logged_in ? why_cannot_manage(workstation_.session().user.role) : "log in first";
+    const std::string manage_why = logged_in ? why_cannot_manage(workstation_.session().user.role) : N_("log in first");
+    const wxString manage_said = logged_in ? manage_text(manage_why, workstation_.session().user.role) : T(manage_why);
     if (!row) {
         title_->SetLabel(rows_.empty() ? _("No plugins found on the plugin search path.") : _("Choose a plugin."));
         for (auto* b : {model_card_, enable_, disable_, run_}) b->Disable();
@@ -201,11 +228,11 @@ void PluginsPanel::update_details() {
     model_card_->Enable(row->plugin.manifest.has_value());
     enable_->Enable(manage_why.empty() && (!row->enabled || row->quarantined));
     disable_->Enable(manage_why.empty() && row->enabled);
-    enable_->SetToolTip(manage_why.empty() ? _("Allow this plugin to run (also lifts a quarantine)") : U(manage_why));
-    disable_->SetToolTip(manage_why.empty() ? _("Stop this plugin from running, with a reason") : U(manage_why));
-    wxString state = U(row->state_text);
-    if (!row->available) state += U("; not available: " + row->reason);
-    manage_why_->SetLabel(manage_why.empty() ? state : state + "  -  " + U(manage_why));
+    enable_->SetToolTip(manage_why.empty() ? _("Allow this plugin to run (also lifts a quarantine)") : manage_said);
+    disable_->SetToolTip(manage_why.empty() ? _("Stop this plugin from running, with a reason") : manage_said);
+    wxString state = state_text(*row);
+    if (!row->available) state += wxString::Format(_("; not available: %s"), T(row->reason));
+    manage_why_->SetLabel(manage_why.empty() ? state : state + "  -  " + manage_said);
     manage_why_->Wrap(std::max(200, GetClientSize().x - list_->GetSize().x - disable_->GetSize().x * 3 - 60));
     // Outside the intended use: said in red; a clinician may choose to run it anyway.
     const bool clinician = logged_in && decision::allowed(workstation_.session().user.role, decision::Permission::run_outside_intended_use);
@@ -220,16 +247,16 @@ void PluginsPanel::update_details() {
         try {
             last = last_run_text(workstation_.store().suggestions().latest_run(row->id, *t.patient_id));
         } catch (const std::exception& e) {
-            last = std::string("the last run could not be read: ") + e.what();
+            last = wxString::Format(_("the last run could not be read: %s"), U(e.what())).utf8_string();
         }
     }
     last_run_->SetLabel(U(last));
     last_run_->Wrap(std::max(300, GetClientSize().x - list_->GetSize().x - 40));
-    const std::string why = logged_in ? why_cannot_run(*row, workstation_.session().user.role, t, running_) : "log in first";
+    const std::string why = logged_in ? why_cannot_run(*row, workstation_.session().user.role, t, running_) : N_("log in first");
     run_->Enable(why.empty());
-    run_->SetToolTip(why.empty() ? U(run_target_text(*row, t)) : U(why));
-    target_->SetLabel(t.patient_id ? U(run_target_text(*row, t)) : wxString());
-    run_why_->SetLabel(why.empty() ? wxString() : U("Cannot run now: " + why));
+    run_->SetToolTip(why.empty() ? target_text(*row, t) : T(why));
+    target_->SetLabel(t.patient_id ? target_text(*row, t) : wxString());
+    run_why_->SetLabel(why.empty() ? wxString() : wxString::Format(_("Cannot run now: %s"), T(why)));
     run_why_->Wrap(std::max(300, GetClientSize().x - list_->GetSize().x - 40));
     Layout();
 }
@@ -267,7 +294,7 @@ void PluginsPanel::run() {
     const auto t = target(row);
     if (auto why = why_cannot_run(*row, workstation_.session().user.role, t, running_); !why.empty()) {
         status_->SetForegroundColour(wxColour(170, 30, 30));
-        status_->SetLabel(U("Cannot run: " + why));
+        status_->SetLabel(wxString::Format(_("Cannot run: %s"), T(why)));
         return;
     }
     RunRequest request;
@@ -295,7 +322,7 @@ void PluginsPanel::run() {
         post_to_ui(alive, [this, outcome, name, version] { finished(outcome, name, version); });
     };
     log_->Clear();
-    log(std::string(), run_target_text(*row, t));
+    log(std::string(), target_text(*row, t).utf8_string());
     if (!runner_.start(std::move(request), std::move(callbacks))) return;
     running_ = true;
     progress_seen_ = false;
@@ -305,7 +332,7 @@ void PluginsPanel::run() {
     gauge_->SetValue(0);
     cancel_->Enable();
     status_->SetForegroundColour(wxColour(40, 40, 40));
-    status_->SetLabel(U("Running " + running_label_ + "..."));
+    status_->SetLabel(wxString::Format(_("Running %s..."), U(running_label_)));
     timer_.Start(150);
     update_details();
 }
@@ -315,7 +342,7 @@ void PluginsPanel::cancel_run() {
     cancelling_ = true;
     runner_.cancel();
     cancel_->Disable();
-    status_->SetLabel(U("Cancelling " + running_label_ + "..."));
+    status_->SetLabel(wxString::Format(_("Cancelling %s..."), U(running_label_)));
 }
 
 void PluginsPanel::on_timer() {
@@ -326,7 +353,8 @@ void PluginsPanel::on_timer() {
     if (!progress_seen_) gauge_->Pulse();
     const auto seconds =
         std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started_).count();
-    status_->SetLabel(U((cancelling_ ? "Cancelling " : "Running ") + running_label_ + "... " + std::to_string(seconds) + " s"));
+    status_->SetLabel(wxString::Format(cancelling_ ? _("Cancelling %s... %ld s") : _("Running %s... %ld s"), U(running_label_),
+                                       static_cast<long>(seconds)));
 }
 
 void PluginsPanel::finished(const RunOutcome& outcome, const std::string& name, const std::string& version) {
@@ -340,9 +368,11 @@ void PluginsPanel::finished(const RunOutcome& outcome, const std::string& name, 
     const std::string summary = run_summary(name, version, outcome);
     status_->SetLabel(U(summary));
     status_->Wrap(std::max(300, GetClientSize().x - list_->GetSize().x - 40));
-    log(std::string(), summary + (outcome.error.empty() ? " (" + std::to_string(outcome.result.duration_ms) + " ms, run " +
-                                                              std::to_string(outcome.result.run_id) + ")"
-                                                        : std::string()));
+    log(std::string(), summary + (outcome.error.empty()
+                                      ? wxString::Format(_(" (%lld ms, run %lld)"), static_cast<long long>(outcome.result.duration_ms),
+                                                         static_cast<long long>(outcome.result.run_id))
+                                            .utf8_string()
+                                      : std::string()));
     // The plugin's own words: how its process ended and the end of its stderr.
     for (const auto& line : run_details(outcome)) log(std::string(), line);
     run_anyway_->SetValue(false);  // a decision for one run, not a setting
@@ -351,7 +381,7 @@ void PluginsPanel::finished(const RunOutcome& outcome, const std::string& name, 
         workstation_.refresh_suggestions();
         workstation_.refresh_patients();
     } catch (const std::exception& e) {
-        log("error", std::string("could not refresh after the run: ") + e.what());
+        log("error", wxString::Format(_("could not refresh after the run: %s"), U(e.what())).utf8_string());
     }
     fill();  // a failure may have quarantined the plugin
     Layout();
