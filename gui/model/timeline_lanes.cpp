@@ -16,47 +16,6 @@ namespace {
 using decision::EventKind;
 using decision::TimelineEvent;
 
-// Adult reference ranges, hard-coded for the LOINC codes found in the demo and Synthea data
-// (demo/fhir, shared/data/fhir), in the units Synthea reports. Sources: common laboratory adult
-// ranges (sexes merged where they differ, e.g. haemoglobin 12.0-17.5 g/dL); lipids, HbA1c, eGFR
-// and NT-proBNP use their guideline thresholds. They are a drawing aid - the band behind a
-// sparkline - not a laboratory's own range, which the FHIR resources here do not carry.
-// Vital signs use the band that scores 0 in NEWS2 (RCP 2017), the workstation's early-warning score.
-struct KnownRange {
-    const char* loinc;
-    const char* unit;
-    std::optional<double> low, high;
-};
-const KnownRange kRanges[] = {
-    // Vital signs (NEWS2 zero-score bands)
-    {"8867-4", "/min", 51, 90},       {"9279-1", "/min", 12, 20},      {"8480-6", "mm[Hg]", 111, 219},
-    {"59408-5", "%", 96, 100},        {"2708-6", "%", 96, 100},        {"20564-1", "%", 96, 100},
-    {"8310-5", "Cel", 36.1, 38.0},    {"8331-1", "Cel", 36.1, 38.0},
-    // Basic metabolic panel
-    {"2339-0", "mg/dL", 70, 99},      {"6299-2", "mg/dL", 7, 20},      {"38483-4", "mg/dL", 0.6, 1.3},
-    {"2160-0", "mg/dL", 0.6, 1.3},    {"49765-1", "mg/dL", 8.5, 10.2}, {"17861-6", "mg/dL", 8.5, 10.2},
-    {"2947-0", "mmol/L", 135, 145},   {"2951-2", "mmol/L", 135, 145},  {"6298-4", "mmol/L", 3.5, 5.1},
-    {"2823-3", "mmol/L", 3.5, 5.1},   {"2069-3", "mmol/L", 98, 107},   {"2075-0", "mmol/L", 98, 107},
-    {"20565-8", "mmol/L", 22, 29},    {"2028-9", "mmol/L", 22, 29},
-    {"33914-3", "mL/min/{1.73_m2}", 60, std::nullopt},
-    // Diabetes and lipids
-    {"4548-4", "%", 4.0, 5.6},        {"2093-3", "mg/dL", std::nullopt, 200},
-    {"2571-8", "mg/dL", std::nullopt, 150}, {"18262-6", "mg/dL", std::nullopt, 100},
-    {"2085-9", "mg/dL", 40, std::nullopt},
-    // Full blood count
-    {"6690-2", "10*3/uL", 4.5, 11.0}, {"789-8", "10*6/uL", 4.2, 5.9},  {"718-7", "g/dL", 12.0, 17.5},
-    {"4544-3", "%", 36, 52},          {"787-2", "fL", 80, 100},        {"785-6", "pg", 27, 33},
-    {"786-4", "g/dL", 32, 36},        {"21000-5", "fL", 39, 46},       {"777-3", "10*3/uL", 150, 400},
-    {"32623-1", "fL", 7.5, 11.5},
-    // Liver panel (total protein and globulin are left out: Synthea's values do not match their units)
-    {"1751-7", "g/dL", 3.5, 5.0},     {"1975-2", "mg/dL", 0.1, 1.2},   {"6768-6", "U/L", 44, 147},
-    {"1742-6", "U/L", 7, 56},         {"1920-8", "U/L", 10, 40},
-    // Heart
-    {"33762-6", "pg/mL", std::nullopt, 125}, {"10230-1", "%", 50, 70},
-    // Body mass index
-    {"39156-5", "kg/m2", 18.5, 24.9},
-};
-
 // The vital-sign rows, each its own sparkline; a row takes every code measuring the same thing.
 struct VitalRow {
     const char* key;
@@ -129,6 +88,8 @@ std::string kind_name(EventKind k) {
     case EventKind::suggestion: return N_("AI suggestion");
     case EventKind::review: return N_("Review");
     case EventKind::mdt: return N_("MDT decision");
+    case EventKind::immunization: return N_("Immunization");
+    case EventKind::allergy: return N_("Allergy");
     }
     return N_("Event");
 }
@@ -266,6 +227,18 @@ private:
             it.detail = e.value_text.value_or("");
             lane(LaneKind::mdt, N_("MDT decisions")).items.push_back(std::move(it));
             break;
+        case EventKind::immunization:
+            it.detail = e.value_text.value_or("");
+            lane(LaneKind::immunizations, N_("Immunizations")).items.push_back(std::move(it));
+            break;
+        case EventKind::allergy: {
+            // An active allergy runs to the end of the record, as an active condition does.
+            const std::string& st = it.status;
+            it.open_ended = !it.interval && st == "active";
+            it.detail = e.value_text.value_or("");
+            lane(LaneKind::allergies, N_("Allergies")).items.push_back(std::move(it));
+            break;
+        }
         }
     }
 
@@ -291,12 +264,12 @@ private:
         const std::string key = vital >= 0 ? std::string("vital:") + kVitals[vital].key : "lab:" + code + "|" + u;
         const std::string label = vital >= 0 ? kVitals[vital].label : short_name(display);
         auto& p = row(kind, key, label, u, it);
-        const auto range = reference_range(code, u);
-        if (range && !p.lane.range) p.lane.range = range;
+        // Judged against the range for the patient's age (and sex) on the day it was measured.
+        it.reference = reference_range_for(code, u, source_.patient, it.start);
         it.value = value;
         it.value2 = value2;
         it.mark = number_text(value);
-        it.tone = tone_of(range, value);
+        it.tone = tone_of(it.reference.range, value);
         if (it.detail.empty()) it.detail = with_unit(number_text(value), unit);
         if (it.title.empty()) it.title = display;
         p.lane.items.push_back(std::move(it));
@@ -413,6 +386,14 @@ private:
         for (const auto& it : l.items) l.longest = std::max(l.longest, it.end - it.start);
         if (l.style == LaneStyle::bars) assign_tracks(l);
         if (l.style != LaneStyle::sparkline) return;
+        // The band shows the range that applies now - at the newest value - so a child's row is
+        // drawn against their current age's band, each value's tone against its own day's.
+        l.range.reset();
+        for (auto it = l.items.rbegin(); it != l.items.rend(); ++it)
+            if (it->value) {
+                l.range = it->reference.range;
+                break;
+            }
         double lo = INFINITY, hi = -INFINITY;
         for (const auto& it : l.items) {
             if (!it.value) continue;
@@ -450,9 +431,10 @@ private:
 
     TimelineContent finish() {
         // Open-ended conditions run to the end of the record.
-        if (auto it = fixed_.find(LaneKind::conditions); it != fixed_.end())
-            for (auto& c : it->second.items)
-                if (c.open_ended) c.end = std::max(c.start, record_end_);
+        for (LaneKind k : {LaneKind::conditions, LaneKind::allergies})
+            if (auto it = fixed_.find(k); it != fixed_.end())
+                for (auto& c : it->second.items)
+                    if (c.open_ended) c.end = std::max(c.start, record_end_);
 
         TimelineContent out;
         out.undated = undated_;
@@ -462,8 +444,8 @@ private:
                 out.lanes.push_back(std::move(it->second));
             }
         };
-        for (LaneKind k : {LaneKind::encounters, LaneKind::conditions, LaneKind::medications, LaneKind::procedures,
-                           LaneKind::imaging, LaneKind::reports})
+        for (LaneKind k : {LaneKind::encounters, LaneKind::conditions, LaneKind::allergies, LaneKind::medications,
+                           LaneKind::immunizations, LaneKind::procedures, LaneKind::imaging, LaneKind::reports})
             take_fixed(k);
         // Vital signs in the fixed order; labs in the order they first appear (a panel's tests stay together).
         for (const auto& v : kVitals)
@@ -496,12 +478,6 @@ private:
 
 }  // namespace
 
-std::optional<ReferenceRange> reference_range(std::string_view loinc, std::string_view unit) {
-    for (const auto& r : kRanges)
-        if (loinc == r.loinc && unit == r.unit) return ReferenceRange{r.low, r.high};
-    return std::nullopt;
-}
-
 TimelineContent build_timeline(const TimelineSource& source) { return Builder(source).build(); }
 
 std::vector<std::string> tooltip_lines(const TimelineLane& lane, const TimelineItem& item, const Translate& translate) {
@@ -523,14 +499,18 @@ std::vector<std::string> tooltip_lines(const TimelineLane& lane, const TimelineI
     if (item.confidence)
         lines.push_back(tr(N_("confidence")) + " " + std::to_string(static_cast<int>(std::lround(*item.confidence * 100))) + " %");
     if (!item.score.empty()) lines.push_back(tr(N_("score")) + " " + item.score);
-    if (item.value && lane.range) {
+    if (item.value && item.reference.range) {
+        const auto& range = *item.reference.range;
         std::string r = tr(N_("reference")) + " ";
-        if (lane.range->low && lane.range->high) r += number_text(*lane.range->low) + "-" + number_text(*lane.range->high);
-        else if (lane.range->low) r += ">= " + number_text(*lane.range->low);
-        else r += "<= " + number_text(*lane.range->high);
+        if (range.low && range.high) r += number_text(*range.low) + "-" + number_text(*range.high);
+        else if (range.low) r += ">= " + number_text(*range.low);
+        else r += "<= " + number_text(*range.high);
         if (item.tone == ItemTone::low) r += " (" + tr(N_("low")) + ")";
         if (item.tone == ItemTone::high) r += " (" + tr(N_("high")) + ")";
+        r += " - " + item.reference.describe(translate);  // whose range: "APLS, age 2", "NEWS2"
         lines.push_back(r);
+    } else if (item.value) {
+        if (auto why = item.reference.describe(translate); !why.empty()) lines.push_back(why);
     }
     if (!item.status.empty()) {
         std::string st = tr(N_("status")) + ": " + item.status;

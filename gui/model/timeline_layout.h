@@ -4,6 +4,7 @@
 // row per vital sign, one per lab test, other observations, AI suggestions and reviews, MDT
 // decisions), their geometry on the panel, vertical scrolling, zoom/pan/fit, hit-testing and the
 // tooltip text. Built once per load (sorted arrays per lane), so painting never queries the store.
+#include "model/reference_ranges.h"
 #include "model/time_axis.h"
 
 #include "consilium/decision/suggestion.h"
@@ -26,19 +27,15 @@
 
 namespace consilium::gui {
 
-enum class LaneKind { encounters, conditions, medications, procedures, imaging, reports, vital, lab, observations, ai, mdt };
+enum class LaneKind { encounters, conditions, medications, procedures, imaging, reports, vital, lab, observations, ai, mdt,
+                      allergies, immunizations };
 // bars: intervals as bars and instants as dots, in tracks; sparkline: a numeric series;
 // markers: coded values written in a circle (level of consciousness, ACVPU).
 enum class LaneStyle { bars, sparkline, markers };
 // How an item is coloured: by its value against the reference range, or by the review status.
 enum class ItemTone { normal, low, high, proposed, accepted, modified, rejected };
 
-struct ReferenceRange {
-    std::optional<double> low, high;  // either may be open ("< 200", ">= 60")
-};
-// The adult reference range of a LOINC code in the unit Synthea reports it in; nullopt when none
-// is known or the unit differs (a range is never drawn against a value in another unit).
-std::optional<ReferenceRange> reference_range(std::string_view loinc, std::string_view unit);
+// ReferenceRange and the ranges by age and sex: reference_ranges.h.
 
 struct TimelineItem {
     double start = 0, end = 0;       // seconds (time_axis.h); end == start for an instant
@@ -60,6 +57,9 @@ struct TimelineItem {
     std::int64_t suggestion_id = 0;  // suggestions and reviews: what a click selects
     std::string series_uid;          // imaging: a series of this study held in the workspace ("" if none)
     ItemTone tone = ItemTone::normal;
+    // A vital sign's or lab value's range for the patient at the time it was measured (its tone
+    // follows it), or why there is none.
+    RangeForPatient reference;
 };
 
 struct TimelineLane {
@@ -72,7 +72,7 @@ struct TimelineLane {
     std::vector<TimelineItem> items;  // by start
     int tracks = 1;
     double longest = 0;               // the longest item (seconds): how far back an overlapping item can start
-    std::optional<ReferenceRange> range;
+    std::optional<ReferenceRange> range;  // the band drawn: the range at the newest value (a child grows)
     double low = 0, high = 1;         // a sparkline's value scale: its values and reference range, padded
 
     // Items overlapping [t0, t1] lie in [first, last) - some within may not overlap (intervals).
@@ -86,6 +86,7 @@ struct StudySeries {
 };
 
 struct TimelineSource {
+    PatientFacts patient;  // birth date and sex: the reference ranges depend on them
     std::vector<decision::TimelineEvent> events;  // imaging events with resource_json, to find FHIR study UIDs
     std::vector<decision::Suggestion> suggestions;
     std::vector<StudySeries> series;

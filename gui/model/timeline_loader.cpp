@@ -42,10 +42,11 @@ std::shared_ptr<TimelineResult> TimelineLoader::load(decision::Store& store, con
     TimelineSource source;
     source.suggestions = request.suggestions;
     source.series = request.series;
+    if (auto p = store.patients().find(request.patient_id)) source.patient = {p->birth_date, p->sex};
     // Everything but imaging without the source resources; imaging with them (a FHIR ImagingStudy
     // names its DICOM study and series UIDs only there). Imaging events are few.
     decision::TimelineFilter rest;
-    for (int k = 0; k <= static_cast<int>(decision::EventKind::mdt); ++k)
+    for (int k = 0; k <= static_cast<int>(decision::EventKind::allergy); ++k)  // every kind
         if (static_cast<decision::EventKind>(k) != decision::EventKind::imaging)
             rest.kinds.push_back(static_cast<decision::EventKind>(k));
     source.events = store.timeline().events(request.patient_id, rest);

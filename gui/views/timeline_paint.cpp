@@ -32,6 +32,8 @@ wxColour lane_colour(LaneKind k) {
     case LaneKind::observations: return {120, 124, 132};
     case LaneKind::ai: return {214, 146, 0};
     case LaneKind::mdt: return {168, 40, 96};
+    case LaneKind::allergies: return {200, 60, 60};
+    case LaneKind::immunizations: return {40, 150, 150};
     }
     return {100, 100, 100};
 }

@@ -185,6 +185,7 @@ BOOST_AUTO_TEST_SUITE(timeline_lanes)
 namespace {
 TimelineSource sample() {
     TimelineSource s;
+    s.patient = {std::string("1950-02-03"), std::string("female")};  // an adult: adult ranges apply
     auto enc = event(EventKind::encounter, "185345009", "Encounter for symptom", "2020-03-01T08:00:00Z", "2020-03-03T10:00:00Z");
     auto asthma = event(EventKind::condition, "195967001", "Asthma", "2005-06-01");
     asthma.status = "active";
@@ -536,4 +537,25 @@ BOOST_AUTO_TEST_CASE(loader_reads_ten_thousand_events_off_the_ui_thread_and_drop
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
     std::lock_guard lock(m);
     BOOST_TEST(deliveries == 1);
+}
+
+// Issue 12, item 10: immunizations and allergies (once skipped at import) have lanes of their own.
+BOOST_AUTO_TEST_CASE(immunizations_and_allergies_have_their_own_lanes) {
+    TimelineSource s;
+    auto flu = event(EventKind::immunization, "140", "Influenza, seasonal, injectable", "2012-02-09T16:24:37Z");
+    flu.status = "completed";
+    auto peanuts = event(EventKind::allergy, "91935009", "Allergy to peanuts", "1991-01-02");
+    peanuts.status = "active";
+    peanuts.value_text = "food, criticality high; Anaphylaxis (severe)";
+    s.events = {peanuts, flu};
+    const auto c = build_timeline(s);
+    const std::vector<std::string> expected{"Allergies", "Immunizations"};
+    BOOST_TEST(labels(c) == expected, boost::test_tools::per_element());
+    const auto* allergies = find_lane(c, "Allergies");
+    BOOST_TEST(allergies->items[0].open_ended);  // active: drawn to the end of the record
+    BOOST_TEST(allergies->items[0].end >= find_lane(c, "Immunizations")->items[0].start);
+    const auto lines = tooltip_lines(*allergies, allergies->items[0]);
+    BOOST_TEST(lines[2] == "Allergy");
+    BOOST_TEST(lines[3] == "food, criticality high; Anaphylaxis (severe)");
+    BOOST_TEST(tooltip_lines(*find_lane(c, "Immunizations"), find_lane(c, "Immunizations")->items[0])[2] == "Immunization");
 }
