@@ -34,6 +34,7 @@ wxString identity(const PatientBanner& b) {
 }
 }  // namespace
 
+// untranslated: "Consilium", the product's name
 MainFrame::MainFrame(Workstation& workstation, std::function<void()> relogin)
     : wxFrame(nullptr, wxID_ANY, "Consilium"), workstation_(workstation), relogin_(std::move(relogin)) {
     const wxRect area = wxDisplay(0u).GetClientArea();
@@ -52,11 +53,13 @@ MainFrame::MainFrame(Workstation& workstation, std::function<void()> relogin)
 
     aui_.AddPane(banner_, wxAuiPaneInfo().Name("banner").Top().CaptionVisible(false).CloseButton(false).PaneBorder(false)
                               .Floatable(false).Movable(false).Resizable(false).MinSize(-1, 48).Layer(2));
-    aui_.AddPane(patients_, wxAuiPaneInfo().Name("patients").Caption(_("Worklist")).Left().BestSize(430, -1).MinSize(220, -1)
+    // Side panes in proportion to the screen: on 1280 px the viewer keeps about half the width.
+    const int worklist_width = std::min(430, area.width * 26 / 100), cards_width = std::min(400, area.width * 24 / 100);
+    aui_.AddPane(patients_, wxAuiPaneInfo().Name("patients").Caption(_("Worklist")).Left().BestSize(worklist_width, -1).MinSize(220, -1)
                                 .CloseButton(false));
     aui_.AddPane(viewer_panel_, wxAuiPaneInfo().Name("viewer").Caption(_("Images")).CenterPane());
-    aui_.AddPane(suggestions_, wxAuiPaneInfo().Name("suggestions").Caption(_("AI suggestions")).Right().BestSize(400, -1)
-                                   .MinSize(300, -1).CloseButton(false));
+    aui_.AddPane(suggestions_, wxAuiPaneInfo().Name("suggestions").Caption(_("AI suggestions")).Right().BestSize(cards_width, -1)
+                                   .MinSize(std::min(300, cards_width), -1).CloseButton(false));
     aui_.AddPane(timeline_, wxAuiPaneInfo().Name("timeline").Caption(_("Timeline")).Bottom().BestSize(-1, 240).MinSize(-1, 140)
                                 .CloseButton(false));
     // Plugins (Ctrl+P): hidden until asked for; a row of its own above the timeline, can float.
@@ -86,10 +89,11 @@ MainFrame::MainFrame(Workstation& workstation, std::function<void()> relogin)
             stop_loading();
             viewer_.clear();
             viewer_panel_->set_series({}, -1, {});
+            viewer_panel_->set_empty_note("");
             progress_->Hide();
         }
         const auto b = workstation_.banner();
-        SetTitle(b ? "Consilium - " + identity(*b) : wxString("Consilium"));
+        SetTitle(b ? "Consilium - " + identity(*b) : wxString("Consilium"));  // untranslated: the product's name
     });
     set_status(wxString::Format(_("Logged in as %s"), wxString::FromUTF8(workstation_.user_label())));
 }
@@ -197,6 +201,7 @@ void MainFrame::show_series_choices() {
     std::vector<std::string> labels;
     for (const auto& s : workstation_.series()) labels.push_back(s.label());
     viewer_panel_->set_series(labels, labels.empty() ? -1 : 0, [this](int i) { load_series(static_cast<std::size_t>(i)); });
+    viewer_panel_->set_empty_note(workstation_.patient() && labels.empty() ? _("No images for this patient") : wxString());
 }
 
 void MainFrame::open_series(const std::string& uid) {

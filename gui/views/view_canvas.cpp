@@ -2,6 +2,7 @@
 
 #include <wx/dcbuffer.h>
 #include <wx/image.h>
+#include <wx/intl.h>
 
 #include <algorithm>
 
@@ -9,11 +10,32 @@ namespace consilium::gui {
 
 namespace {
 const wxColour kEmpty(13, 13, 18);
+
+const char* pane_name(ViewKind kind) {
+    switch (kind) {
+        case ViewKind::axial: return "view-axial";
+        case ViewKind::coronal: return "view-coronal";
+        case ViewKind::sagittal: return "view-sagittal";
+        default: return "view-3d";
+    }
 }
+
+// A note centred near the bottom of the pane (or in its middle), on a dark amber plate.
+void draw_note(wxDC& dc, const wxSize& size, const wxString& note, bool middle) {
+    const wxSize extent = dc.GetTextExtent(note);
+    const int x = std::max(4, (size.x - extent.x) / 2), y = middle ? (size.y - extent.y) / 2 : size.y - extent.y - 26;
+    dc.SetBrush(wxBrush(wxColour(120, 60, 0)));
+    dc.SetPen(*wxTRANSPARENT_PEN);
+    dc.DrawRectangle(x - 6, y - 3, extent.x + 12, extent.y + 6);
+    dc.SetTextForeground(wxColour(255, 200, 120));
+    dc.DrawText(note, x, y);
+}
+}  // namespace
 
 ViewCanvas::ViewCanvas(wxWindow* parent, ViewerModel& model, ViewKind kind, RequestFrame request)
     : wxWindow(parent, wxID_ANY, wxDefaultPosition, wxDefaultSize, wxFULL_REPAINT_ON_RESIZE | wxWANTS_CHARS),
       model_(model), kind_(kind), request_(std::move(request)) {
+    SetName(pane_name(kind));
     SetBackgroundStyle(wxBG_STYLE_PAINT);
     Bind(wxEVT_PAINT, &ViewCanvas::on_paint, this);
     Bind(wxEVT_SIZE, [this](wxSizeEvent& e) {
@@ -62,6 +84,7 @@ void ViewCanvas::request_frame() {
     r.volume = model_.volume();
     r.data_revision = model_.revision();
     r.state = model_.state();
+    r.state.plane_names = {_("Axial").utf8_string(), _("Coronal").utf8_string(), _("Sagittal").utf8_string()};
     r.width = size.x;
     r.height = size.y;
     r.zoom = model_.zoom_of(kind_);
@@ -83,29 +106,37 @@ void ViewCanvas::show_frame(std::shared_ptr<const viewer::RenderedFrame> frame) 
     Refresh(false);
 }
 
+void ViewCanvas::set_empty_note(const wxString& note) {
+    if (note == empty_note_) return;
+    empty_note_ = note;
+    Refresh(false);
+}
+
 void ViewCanvas::on_paint(wxPaintEvent&) {
     wxAutoBufferedPaintDC dc(this);
     const wxSize size = GetClientSize();
     dc.SetBackground(wxBrush(kEmpty));
-    if (!bitmap_.IsOk()) {
+    dc.SetFont(GetFont().Bold());
+    // What the pane says is also its label, which the GUI tests read (widget map).
+    wxString said;
+    if (!model_.has_volume() && !empty_note_.empty()) {
+        // A patient without images: said where the images would be, not four black panes.
         dc.Clear();
-        return;
+        draw_note(dc, size, empty_note_, true);
+        said = empty_note_;
+    } else if (!bitmap_.IsOk()) {
+        dc.Clear();
+    } else {
+        const wxSize shown = bitmap_.GetLogicalSize();
+        if (shown.x < size.x || shown.y < size.y) dc.Clear();  // a resize is on its way: no stale edges
+        dc.DrawBitmap(bitmap_, 0, 0);
+        if (kind_ != ViewKind::volume3d && model_.has_overlays() && !model_.overlays_visible()) {
+            // Hidden AI outlines are said on the image itself, where the reader looks.
+            said = _("AI overlays hidden - O shows them");
+            draw_note(dc, size, said, false);
+        }
     }
-    const wxSize shown = bitmap_.GetLogicalSize();
-    if (shown.x < size.x || shown.y < size.y) dc.Clear();  // a resize is on its way: no stale edges
-    dc.DrawBitmap(bitmap_, 0, 0);
-    if (kind_ != ViewKind::volume3d && model_.has_overlays() && !model_.overlays_visible()) {
-        // Hidden AI outlines are said on the image itself, where the reader looks.
-        const wxString note = _("AI overlays hidden - O shows them");
-        dc.SetFont(GetFont().Bold());
-        const wxSize extent = dc.GetTextExtent(note);
-        const int x = (size.x - extent.x) / 2, y = size.y - extent.y - 26;
-        dc.SetBrush(wxBrush(wxColour(120, 60, 0)));
-        dc.SetPen(*wxTRANSPARENT_PEN);
-        dc.DrawRectangle(x - 6, y - 3, extent.x + 12, extent.y + 6);
-        dc.SetTextForeground(wxColour(255, 200, 120));
-        dc.DrawText(note, x, y);
-    }
+    if (GetLabel() != said) SetLabel(said);
 }
 
 void ViewCanvas::on_wheel(wxMouseEvent& e) {

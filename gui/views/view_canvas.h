@@ -30,6 +30,8 @@ public:
     void show_frame(std::shared_ptr<const viewer::RenderedFrame> frame);
     // Ask for a frame now, whatever changed (tests, screenshots, size changes).
     void request_frame();
+    // Said in the pane while it has no images ("No images for this patient"); "" for none.
+    void set_empty_note(const wxString& note);
 
 private:
     void on_paint(wxPaintEvent&);
@@ -45,6 +47,7 @@ private:
     wxPoint last_mouse_;
     double rotate_azimuth_ = 0, rotate_elevation_ = 0;  // 3D pane only
     std::string last_3d_key_;
+    wxString empty_note_;
 };
 
 }  // namespace consilium::gui

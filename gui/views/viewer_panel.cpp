@@ -8,35 +8,42 @@
 #include <wx/intl.h>
 #include <wx/sizer.h>
 #include <wx/stattext.h>
+#include <wx/wrapsizer.h>
 
 namespace consilium::gui {
 
 ViewerPanel::ViewerPanel(wxWindow* parent, ViewerModel& model) : wxPanel(parent, wxID_ANY), model_(model) {
     SetBackgroundColour(wxColour(20, 20, 24));
-    auto* tools = new wxBoxSizer(wxHORIZONTAL);
+    // The tool row wraps onto a second line on a narrow viewer (1280x800 screens) rather than
+    // dropping controls or clipping their labels.
+    auto* tools = new wxWrapSizer(wxHORIZONTAL);
     auto* label = new wxStaticText(this, wxID_ANY, _("Series:"));
     label->SetForegroundColour(*wxWHITE);
-    series_ = new wxChoice(this, wxID_ANY);
-    series_->SetMinSize(wxSize(320, -1));
-    overlays_ = new wxCheckBox(this, wxID_ANY, _("AI overlays"));
+    series_ = new wxChoice(this, wxID_ANY, wxDefaultPosition, wxDefaultSize, 0, nullptr, 0, wxDefaultValidator, "viewer-series");
+    series_->SetMinSize(wxSize(260, -1));
+    overlays_ = new wxCheckBox(this, wxID_ANY, _("AI overlays"), wxDefaultPosition, wxDefaultSize, 0, wxDefaultValidator,
+                               "ai-overlays");
     overlays_->SetForegroundColour(*wxWHITE);
     overlays_->SetValue(true);
     overlays_->SetToolTip(_("Show or hide the AI evidence (regions and masks) on the images (O)"));
-    tool_ = new wxChoice(this, wxID_ANY);
+    tool_ = new wxChoice(this, wxID_ANY, wxDefaultPosition, wxDefaultSize, 0, nullptr, 0, wxDefaultValidator, "viewer-tool");
     tool_->Append(_("Navigate (N)"));
     tool_->Append(_("Distance (M)"));
     tool_->Append(_("Region statistics (B)"));
     tool_->SetSelection(0);
     tool_->SetToolTip(_("What a left-drag does in the slice views; Delete removes the measurements"));
-    auto* clear = new wxButton(this, wxID_ANY, _("Clear measurements"));
-    status_ = new wxStaticText(this, wxID_ANY, "");
+    auto* clear = new wxButton(this, wxID_ANY, _("Clear measurements"), wxDefaultPosition, wxDefaultSize, 0, wxDefaultValidator,
+                               "clear-measurements");
+    status_ = new wxStaticText(this, wxID_ANY, "", wxDefaultPosition, wxDefaultSize, 0, "viewer-status");
     status_->SetForegroundColour(wxColour(200, 200, 200));
-    tools->Add(label, 0, wxALIGN_CENTER_VERTICAL | wxLEFT | wxRIGHT, 6);
-    tools->Add(series_, 0, wxALIGN_CENTER_VERTICAL | wxALL, 3);
-    tools->Add(overlays_, 0, wxALIGN_CENTER_VERTICAL | wxLEFT, 12);
-    tools->Add(tool_, 0, wxALIGN_CENTER_VERTICAL | wxLEFT, 12);
-    tools->Add(clear, 0, wxALIGN_CENTER_VERTICAL | wxLEFT, 4);
-    tools->Add(status_, 1, wxALIGN_CENTER_VERTICAL | wxLEFT, 12);
+    auto* series_box = new wxBoxSizer(wxHORIZONTAL);  // the label stays with its picker when the row wraps
+    series_box->Add(label, 0, wxALIGN_CENTER_VERTICAL | wxLEFT | wxRIGHT, 6);
+    series_box->Add(series_, 0, wxALIGN_CENTER_VERTICAL | wxALL, 3);
+    tools->Add(series_box, 0, wxALIGN_CENTER_VERTICAL);
+    tools->Add(overlays_, 0, wxALIGN_CENTER_VERTICAL | wxLEFT | wxRIGHT, 6);
+    tools->Add(tool_, 0, wxALIGN_CENTER_VERTICAL | wxALL, 3);
+    tools->Add(clear, 0, wxALIGN_CENTER_VERTICAL | wxALL, 3);
+    tools->Add(status_, 0, wxALIGN_CENTER_VERTICAL | wxLEFT | wxRIGHT, 6);
 
     // Frames come back on the render threads and are shown on the UI thread, unless the panel is gone.
     auto deliver = [alive = std::weak_ptr<int>(alive_), this](std::shared_ptr<const viewer::RenderedFrame> frame) {
@@ -59,6 +66,7 @@ ViewerPanel::ViewerPanel(wxWindow* parent, ViewerModel& model) : wxPanel(parent,
     SetSizer(top);
 
     series_->Bind(wxEVT_CHOICE, [this](wxCommandEvent& e) {
+        series_->SetToolTip(series_->GetStringSelection());
         if (on_series_) on_series_(e.GetSelection());
     });
     overlays_->Bind(wxEVT_CHECKBOX, [this](wxCommandEvent& e) { model_.set_overlays_visible(e.IsChecked()); });
@@ -80,6 +88,12 @@ void ViewerPanel::set_series(const std::vector<std::string>& labels, int selecte
     for (const auto& l : labels) series_->Append(wxString::FromUTF8(l));
     if (selected >= 0 && selected < static_cast<int>(labels.size())) series_->SetSelection(selected);
     series_->Enable(!labels.empty());
+    // On a narrow viewer the picker shows the start of the label: the whole of it on hover and in the list.
+    series_->SetToolTip(series_->GetStringSelection());
+}
+
+void ViewerPanel::set_empty_note(const wxString& note) {
+    for (auto* c : canvases_) c->set_empty_note(note);
 }
 
 void ViewerPanel::model_changed() {
@@ -95,8 +109,12 @@ void ViewerPanel::model_changed() {
     tool_->SetSelection(static_cast<int>(model_.tool()));
     if (model_.has_volume()) {
         auto [slice, count] = model_.slice_of(ViewKind::axial);
-        status_->SetLabel(wxString::Format(_("Axial %d/%d   %s"), slice, count, wxString::FromUTF8(model_.window_label())));
-    } else {
+        const wxString text = wxString::Format(_("Axial %d/%d   %s"), slice, count, wxString::FromUTF8(model_.window_label()));
+        if (text != status_->GetLabel()) {
+            status_->SetLabel(text);
+            if (status_->GetBestSize().x > status_->GetSize().x) Layout();  // wider text: never clipped by the row
+        }
+    } else if (!status_->GetLabel().empty()) {
         status_->SetLabel("");
     }
     for (auto* c : canvases_) c->model_changed();

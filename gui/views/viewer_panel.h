@@ -35,6 +35,8 @@ public:
     // True when the keyboard focus is on one of the views: only then do the viewer's plain keys
     // (presets, R, O, M, B, N, Delete) act, so nothing typed into a text field reaches them.
     bool view_has_focus() const;
+    // What the panes say while there are no images ("" for nothing): a patient without images.
+    void set_empty_note(const wxString& note);
     // Asks every visible pane for a fresh frame.
     void render_all();
 

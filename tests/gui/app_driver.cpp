@@ -161,8 +161,10 @@ std::vector<Widget> read_widget_map(const std::filesystem::path& file) {
         std::size_t start = 0;
         for (std::size_t tab; (tab = row.find('\t', start)) != std::string::npos; start = tab + 1) f.push_back(row.substr(start, tab - start));
         f.push_back(row.substr(start));
-        if (f.size() != 8) continue;
+        if (f.size() < 8) continue;
         Widget w{f[0], f[1], f[2]};
+        if (f.size() > 8) w.value = f[8];
+        w.clipped = f.size() > 9 && f[9] == "clipped";
         w.x = std::atoi(f[3].c_str());
         w.y = std::atoi(f[4].c_str());
         w.w = std::atoi(f[5].c_str());

@@ -64,6 +64,8 @@ struct Widget {
     std::string kind, name, label;
     int x = 0, y = 0, w = 0, h = 0;
     bool enabled = false;
+    std::string value;     // a text field's text; "1"/"0" for a check box
+    bool clipped = false;  // narrower than its label needs
     int cx() const { return x + w / 2; }
     int cy() const { return y + h / 2; }
 };

@@ -8,6 +8,7 @@
 #include <vtkCellArray.h>
 #include <vtkCellData.h>
 #include <vtkColorTransferFunction.h>
+#include <vtkCoordinate.h>
 #include <vtkFixedPointVolumeRayCastMapper.h>
 #include <vtkGPUVolumeRayCastMapper.h>
 #include <vtkImageActor.h>
@@ -70,6 +71,17 @@ void place(vtkImageReslice* r, const Volume& v, const SlicePlane& p, double back
     r->SetOutputSpacing(p.pixel_mm, p.pixel_mm, 1);
     r->SetOutputExtent(0, p.columns - 1, 0, p.rows - 1, 0, 0);
     r->SetBackgroundLevel(background);
+}
+
+// Moves a text to a point of the viewport plus whole pixels.
+void nudge(vtkTextActor* t, double x, double y, int dx_px, int dy_px) {
+    auto reference = vtkSmartPointer<vtkCoordinate>::New();
+    reference->SetCoordinateSystemToNormalizedViewport();
+    reference->SetValue(x, y);
+    auto* c = t->GetPositionCoordinate();
+    c->SetCoordinateSystemToViewport();
+    c->SetReferenceCoordinate(reference);
+    c->SetValue(dx_px, dy_px);
 }
 
 vtkSmartPointer<vtkTextActor> text(double x, double y, int justify_h, int justify_v, int size) {
@@ -155,6 +167,10 @@ void View::Impl::build_2d() {
     letters[2]->SetInput(e.top.c_str());
     letters[3] = text(0.5, 0.01, VTK_TEXT_CENTERED, VTK_TEXT_BOTTOM, 16);
     letters[3]->SetInput(e.bottom.c_str());
+    // The top and bottom letters sit one annotation line inside the edge: on a narrow pane (1280 px
+    // screens) the view's name and its window/level ran through them.
+    nudge(letters[2], 0.5, 1.0, 0, -20);
+    nudge(letters[3], 0.5, 0.0, 0, 20);
     for (auto& l : letters) renderer->AddActor2D(l);
     top_left = text(0.01, 0.99, VTK_TEXT_LEFT, VTK_TEXT_TOP, 12);
     bottom_left = text(0.01, 0.01, VTK_TEXT_LEFT, VTK_TEXT_BOTTOM, 12);
@@ -205,9 +221,10 @@ void View::Impl::update_2d(const ViewState& s) {
     for (auto& l : letters) l->SetVisibility(s.show_letters);
     // Where this plane is, as the patient coordinate across it (LPS mm).
     char buf[160];
-    const char* name = kind == ViewKind::axial ? "Axial  z" : kind == ViewKind::coronal ? "Coronal  y" : "Sagittal  x";
-    const double where = s.crosshair_lps[kind == ViewKind::axial ? 2 : kind == ViewKind::coronal ? 1 : 0];
-    std::snprintf(buf, sizeof buf, "%s = %.1f mm", name, where);
+    const int axis = kind == ViewKind::axial ? 2 : kind == ViewKind::coronal ? 1 : 0;
+    const std::string& name = s.plane_names[kind == ViewKind::axial ? 0 : kind == ViewKind::coronal ? 1 : 2];
+    const double where = s.crosshair_lps[axis];
+    std::snprintf(buf, sizeof buf, "%s  %c = %.1f mm", name.c_str(), "xyz"[axis], where);
     top_left->SetInput(buf);
     std::snprintf(buf, sizeof buf, "W %.0f  L %.0f", s.window.window, s.window.level);
     bottom_left->SetInput(buf);

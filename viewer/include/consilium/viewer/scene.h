@@ -6,6 +6,7 @@
 #include "consilium/viewer/presets.h"
 #include "consilium/viewer/view_geometry.h"
 
+#include <array>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -53,6 +54,8 @@ struct ViewState {
     bool show_crosshair = true;
     bool show_letters = true;
     bool show_annotations = true;       // view name, position, window/level
+    // The slice views' names in the reader's language (the workstation passes its translations).
+    std::array<std::string, 3> plane_names{"Axial", "Coronal", "Sagittal"};
     std::vector<MaskOverlay> masks;
     std::vector<RoiBox> rois;
     std::vector<Marker> markers;
