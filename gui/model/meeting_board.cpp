@@ -1,5 +1,7 @@
 #include "model/meeting_board.h"
 
+#include "model/user_words.h"
+
 #include "consilium/decision/mdt.h"
 
 #include <algorithm>
@@ -65,7 +67,7 @@ std::string MeetingBoard::add_open_patient(const std::string& question) {
         decision::add_meeting_case(workstation_.store(), workstation_.session(), meeting_->id, workstation_.patient()->id,
                                    question);
     } catch (const std::exception& e) {
-        return e.what();
+        return in_users_words(e.what(), workstation_.patient()->name);
     }
     reload_cases();
     changed.emit();
@@ -106,7 +108,7 @@ std::string MeetingBoard::record_decision(const std::string& text, const std::st
         decision::record_board_decision(workstation_.store(), workstation_.session(), meeting_->id, c->entry.patient_id, text,
                                         attendees_from_lines(attendee_lines));
     } catch (const std::exception& e) {
-        return e.what();
+        return in_users_words(e.what(), c->patient_name);
     }
     reload_cases();
     workstation_.refresh_suggestions();  // the timeline redraws with the new mdt event

@@ -4,6 +4,7 @@
 
 #include "model/meeting_board.h"
 #include "model/presentation_layout.h"
+#include "model/user_words.h"
 
 #include <boost/test/unit_test.hpp>
 
@@ -94,7 +95,10 @@ BOOST_AUTO_TEST_CASE(a_decision_goes_into_the_open_record_only_and_reaches_the_t
     w.workstation->open_patient(w.jane);
     int timeline_redraws = 0;
     w.workstation->suggestions_changed.connect([&] { ++timeline_redraws; });
-    BOOST_TEST(board.record_decision("  ", "physician").find("empty") != std::string::npos);
+    // Refusals name the patient on screen, not decision/'s ids ("meeting 1, patient 3: ...").
+    const auto empty = board.record_decision("  ", "physician");
+    BOOST_TEST(empty.rfind("Jane Doe: ", 0) == 0, empty);
+    BOOST_TEST(empty.find("empty") != std::string::npos, empty);
     BOOST_TEST(board.record_decision("Lobectomy", "\n").find("attendee") != std::string::npos);
     BOOST_TEST(board.record_decision("Lobectomy right upper lobe", "physician\nDr. A. Surgeon") == "");
     BOOST_TEST(timeline_redraws == 1);
@@ -162,4 +166,14 @@ BOOST_AUTO_TEST_CASE(at_the_board_the_timeline_shows_decisions_and_ai_lanes_firs
     for (const auto& l : lanes) order.push_back(l.label);
     // MDT, AI, then the clinical order unchanged (the two vital-sign rows stay together, in order).
     BOOST_TEST(order == (std::vector<std::string>{"5", "4", "0", "1", "2", "3"}), boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(messages_name_what_the_clinician_sees_not_record_ids) {
+    BOOST_TEST(in_users_words("suggestion 3: already decided", "Pulmonary nodule") == "Pulmonary nodule: already decided");
+    BOOST_TEST(in_users_words("meeting 1, patient 3: the board decision is empty", "Jane Doe") ==
+               "Jane Doe: the board decision is empty");
+    // Nothing to replace, or nothing to say instead: as it was.
+    BOOST_TEST(in_users_words("the series is still loading", "Jane Doe") == "the series is still loading");
+    BOOST_TEST(in_users_words("suggestion 3: already decided", "") == "suggestion 3: already decided");
+    BOOST_TEST(in_users_words("see suggestion 3: later", "X") == "see suggestion 3: later");
 }
