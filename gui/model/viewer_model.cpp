@@ -204,7 +204,7 @@ std::string label_of(const MeasuredValues& m, bool region) {
         return text;
     }
     if (!m.mean) return "no voxels";
-    std::snprintf(text, sizeof text, "mean %.0f%s  SD %.0f  (%.0f mm2)", *m.mean, m.unit.empty() ? "" : (" " + m.unit).c_str(),
+    std::snprintf(text, sizeof text, "mean %.0f%s  SD %.0f  (%.0f mm\u00b2)", *m.mean, m.unit.empty() ? "" : (" " + m.unit).c_str(),
                   m.sd.value_or(0), m.area_mm2.value_or(0));
     return text;
 }
