@@ -1,5 +1,8 @@
 #include "model/import_job.h"
 
+#include <algorithm>
+#include <cctype>
+
 #include "import_sources.h"  // cli/: how `import` sorts its inputs into FHIR files and DICOM studies
 
 #include "consilium/decision/dicom_import.h"
@@ -20,6 +23,32 @@ decision::ImportHooks hooks_for(const ImportCallbacks& c, ImportPhase phase) {
 
 }  // namespace
 
+std::vector<std::filesystem::path> fhir_files_in(const std::vector<std::filesystem::path>& paths,
+                                                 std::vector<decision::ImportSkip>& skipped) {
+    namespace fs = std::filesystem;
+    std::vector<fs::path> files;
+    for (const auto& p : paths) {
+        std::error_code ec;
+        if (!fs::is_directory(p, ec)) {
+            files.push_back(p);
+            continue;
+        }
+        std::vector<fs::path> found;
+        for (fs::recursive_directory_iterator it(p, fs::directory_options::skip_permission_denied, ec), end; !ec && it != end;
+             it.increment(ec)) {
+            if (!it->is_regular_file(ec)) continue;
+            std::string ext = it->path().extension().string();
+            for (auto& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            if (ext == ".json" || ext == ".ndjson") found.push_back(it->path());
+            else skipped.push_back({it->path().string(), "not FHIR (only .json and .ndjson files are read from a folder)"});
+        }
+        if (ec) throw decision::InputError(p.string(), "the folder cannot be read: " + ec.message());
+        std::sort(found.begin(), found.end());
+        files.insert(files.end(), found.begin(), found.end());
+    }
+    return files;
+}
+
 ImportReport run_import(const std::filesystem::path& workspace, const decision::Session& session, ImportKind kind,
                         const std::vector<std::filesystem::path>& paths, const ImportCallbacks& callbacks) {
     ImportReport report;
@@ -30,10 +59,11 @@ ImportReport run_import(const std::filesystem::path& workspace, const decision::
         decision::require(session, decision::Permission::import_data);
 
         cli::ImportSources sources;
-        std::vector<decision::ImportSkip> not_dicom;
+        std::vector<decision::ImportSkip> not_read;
         if (kind == ImportKind::fhir) {
-            // Taken as FHIR whatever their names: a file that is not FHIR is refused with its name.
-            sources.fhir_files = paths;
+            // Chosen files are taken as FHIR whatever their names (one that is not is refused with
+            // its name); folders give their .json and .ndjson files.
+            sources.fhir_files = fhir_files_in(paths, not_read);
         } else {
             viewer::ScanOptions scan;
             scan.cancel = callbacks.cancel;
@@ -50,7 +80,7 @@ ImportReport run_import(const std::filesystem::path& workspace, const decision::
                 throw;
             }
             for (const auto& f : sources.fhir_files)
-                not_dicom.push_back({f.string(), "not DICOM (a JSON file; FHIR is imported with Import FHIR files)"});
+                not_read.push_back({f.string(), "not DICOM (a JSON file; FHIR is imported with Import FHIR files)"});
             sources.fhir_files.clear();
         }
         if (cancelled(callbacks)) throw decision::ImportCancelled();
@@ -81,7 +111,7 @@ ImportReport run_import(const std::filesystem::path& workspace, const decision::
         report.series_added = d.series_added;
         report.instances_added = d.instances_added;
         report.skipped = s.skipped;
-        report.skipped.insert(report.skipped.end(), not_dicom.begin(), not_dicom.end());
+        report.skipped.insert(report.skipped.end(), not_read.begin(), not_read.end());
         for (const auto& k : sources.unreadable) report.skipped.push_back({k.path, k.reason});
         for (const auto& k : d.skipped) report.skipped.push_back({k.path, k.reason});
         report.cancelled = d.cancelled;

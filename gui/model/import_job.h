@@ -44,11 +44,17 @@ struct ImportCallbacks {
 
 enum class ImportKind {
     dicom,  // folders (or files) of DICOM images; anything else in them is listed as skipped, never parsed
-    fhir,   // FHIR R4 files (Bundle, single resource or NDJSON)
+    fhir,   // FHIR R4 files (Bundle, single resource or NDJSON), or folders of them
 };
 
+// The FHIR files among `paths`: a file is taken as given (a file that is not FHIR is refused with
+// its name); a folder gives every .json and .ndjson file under it, in name order, and lists the
+// others in `skipped` (a folder of exports often holds a README or a CSV beside the bundles).
+std::vector<std::filesystem::path> fhir_files_in(const std::vector<std::filesystem::path>& paths,
+                                                 std::vector<decision::ImportSkip>& skipped);
+
 // Imports `paths` into the workspace at `workspace` as `session`'s user. Never throws: failures
-// are in the report.
+// are in the report. FHIR takes files and folders (fhir_files_in).
 ImportReport run_import(const std::filesystem::path& workspace, const decision::Session& session, ImportKind kind,
                         const std::vector<std::filesystem::path>& paths, const ImportCallbacks& callbacks = {});
 

@@ -172,6 +172,8 @@ void add_import_menu_items(wxMenu* file, wxFrame* frame, Workstation& workstatio
     };
     auto* dicom = file->Append(wxID_ANY, _("Import &DICOM folder..."), _("Copy a folder of DICOM images into the workspace"));
     auto* fhir = file->Append(wxID_ANY, _("Import &FHIR files..."), _("Add FHIR R4 patients and timeline data (JSON or NDJSON)"));
+    auto* fhir_folder = file->Append(wxID_ANY, _("Import FHIR f&older..."),
+                                     _("Add every FHIR file (.json, .ndjson) in a folder and its subfolders"));
     frame->Bind(wxEVT_MENU, [frame, start](wxCommandEvent&) {
         wxDirDialog ask(frame, _("Choose a folder of DICOM images"), "", wxDD_DEFAULT_STYLE | wxDD_DIR_MUST_EXIST);
         if (ask.ShowModal() != wxID_OK) return;
@@ -190,6 +192,12 @@ void add_import_menu_items(wxMenu* file, wxFrame* frame, Workstation& workstatio
         start(ImportKind::fhir, std::move(paths),
               wxString::Format(wxPLURAL("Importing %lu FHIR file", "Importing %lu FHIR files", n), n));
     }, fhir->GetId());
+    frame->Bind(wxEVT_MENU, [frame, start](wxCommandEvent&) {
+        wxDirDialog ask(frame, _("Choose a folder of FHIR files"), "", wxDD_DEFAULT_STYLE | wxDD_DIR_MUST_EXIST);
+        if (ask.ShowModal() != wxID_OK) return;
+        start(ImportKind::fhir, {std::filesystem::path(ask.GetPath().utf8_string())},
+              wxString::Format(_("Importing FHIR from %s"), ask.GetPath()));
+    }, fhir_folder->GetId());
 }
 
 }  // namespace consilium::gui

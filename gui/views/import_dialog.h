@@ -1,5 +1,5 @@
 #pragma once
-// File > Import DICOM folder... / Import FHIR files...: the import runs on a worker thread with
+// File > Import DICOM folder... / Import FHIR files... / Import FHIR folder...: the import runs on a worker thread with
 // its own store connection; this window shows the phase, a gauge and Cancel, then says what was
 // imported and what was skipped and why - or, for a malformed file, which file and what is wrong
 // (and that nothing stored changed).
@@ -48,7 +48,8 @@ private:
     std::thread worker_;
 };
 
-// Adds "Import DICOM folder..." and "Import FHIR files..." to `file`, bound on `frame`.
+// Adds "Import DICOM folder...", "Import FHIR files..." (several at once) and "Import FHIR
+// folder..." to `file`, bound on `frame`.
 void add_import_menu_items(wxMenu* file, wxFrame* frame, Workstation& workstation);
 
 }  // namespace consilium::gui

@@ -81,6 +81,36 @@ BOOST_AUTO_TEST_CASE(fhir_files_are_imported_with_progress_and_skips_listed) {
     BOOST_TEST(again.events_added == 0);
 }
 
+// Issue 12, item 10: the FHIR chooser takes whole folders as well as several files.
+BOOST_AUTO_TEST_CASE(a_fhir_folder_gives_its_json_and_ndjson_files_and_lists_the_rest) {
+    MdtWorkspace w;
+    w.login("physician");
+    const auto folder = w.dir / "export";
+    fs::create_directories(folder / "sub");
+    consilium::test::write_file(folder / "b.json", fhir_bundle("b", "MRN-B"));
+    consilium::test::write_file(folder / "sub" / "a.JSON", fhir_bundle("a", "MRN-A"));
+    consilium::test::write_file(folder / "README.txt", "exported by Synthea");
+    const auto single = w.dir / "c.json";
+    consilium::test::write_file(single, fhir_bundle("c", "MRN-C"));
+
+    std::vector<decision::ImportSkip> skipped;
+    const auto files = fhir_files_in({folder, single}, skipped);
+    BOOST_REQUIRE(files.size() == 3u);
+    BOOST_TEST(files[0] == folder / "b.json");  // name order within the folder
+    BOOST_TEST(files[1] == folder / "sub" / "a.JSON");
+    BOOST_TEST(files[2] == single);
+    BOOST_REQUIRE(skipped.size() == 1u);
+    BOOST_TEST(skipped[0].path == (folder / "README.txt").string());
+
+    auto report = run_import(w.folder, w.workstation->session(), ImportKind::fhir, {folder, single});
+    BOOST_TEST(report.error == "");
+    BOOST_TEST(report.fhir_files == 3);
+    BOOST_TEST(report.patients_added == 3);
+    bool readme_listed = false;
+    for (const auto& k : report.skipped) readme_listed = readme_listed || k.path == (folder / "README.txt").string();
+    BOOST_TEST(readme_listed);
+}
+
 BOOST_AUTO_TEST_CASE(a_malformed_file_is_named_and_changes_nothing) {
     MdtWorkspace w;
     w.login("physician");
