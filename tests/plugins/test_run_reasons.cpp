@@ -46,6 +46,15 @@ exit 3
     BOOST_TEST(failures_in_a_row("org.test.cmd.weights") == 1);  // the plugin's own failure counts
 }
 
+BOOST_AUTO_TEST_CASE(stderr_that_is_not_utf8_is_kept_readable_and_audited) {
+    // Latin-1 bytes and a stray continuation byte: the host neither throws nor stores them raw.
+    auto r = run(command_plugin("latin1", "printf 'Gewichte f\\374r M\\374ller fehlen \\200\\n' >&2\nexit 4\n"));
+    expect_failure(r, RunStatus::failed, "the plugin exited with code 4: Gewichte f\xEF\xBF\xBDr M\xEF\xBF\xBDller fehlen \xEF\xBF\xBD");
+    auto d = json::parse(runs_audited().back().record.details);
+    BOOST_TEST(d["stderr_tail"] == r.stderr_tail);
+    BOOST_TEST(store->audit().verify().intact);
+}
+
 BOOST_AUTO_TEST_CASE(a_long_stderr_is_cut_to_its_last_4_kb) {
     auto r = run(command_plugin("chatty", R"SH(head -c 10000 /dev/zero | tr '\0' 'x' >&2
 echo >&2

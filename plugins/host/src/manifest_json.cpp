@@ -1,4 +1,5 @@
 // The manifest as `plugins info` shows it: the file's keys, documented defaults filled in.
+#include "consilium/text/json_text.h"
 #include "consilium/plugins/manifest.h"
 
 #include <nlohmann/json.hpp>
@@ -36,7 +37,7 @@ std::string manifest_json(const Manifest& m) {
                     {"performance", m.model.performance},
                     {"limitations", m.model.limitations},
                     {"references", m.model.references}});
-    return out.dump();
+    return text::json_text(out);
 }
 
 }  // namespace consilium::plugins

@@ -1,5 +1,6 @@
 // Output validation: nothing a plugin returns reaches a clinician unless it has the shape of
 // PLUGINS.md - kinds from the manifest, confidence 0..1, bounded texts, ROIs inside the volume.
+#include "consilium/text/json_text.h"
 #include "output_validation.h"
 
 #include "consilium/plugins/run.h"
@@ -55,7 +56,7 @@ std::string validate_evidence(const json& e, const std::optional<VolumeInput>& v
                 for (int r = 0; r < 3; ++r) along += v.direction[static_cast<std::size_t>(r * 3 + axis)] * d[r];
                 const double idx = along / v.spacing_mm[static_cast<std::size_t>(axis)];
                 if (idx < -0.5 || idx > v.dims[static_cast<std::size_t>(axis)] - 0.5)
-                    return "roi evidence: center_lps " + e["center_lps"].dump() + " lies outside the volume";
+                    return "roi evidence: center_lps " + text::json_text(e["center_lps"]) + " lies outside the volume";
             }
         }
     } else if (type == "mask") {
@@ -90,7 +91,7 @@ std::string validate_one(const json& s, const std::vector<std::string>& kinds, c
     if (s.contains("confidence") && !s["confidence"].is_null()) {
         if (!s["confidence"].is_number()) return "confidence must be a number in 0..1 or null";
         const double c = s["confidence"].get<double>();
-        if (!(c >= 0 && c <= 1)) return "confidence " + s["confidence"].dump() + " is outside 0..1";
+        if (!(c >= 0 && c <= 1)) return "confidence " + text::json_text(s["confidence"]) + " is outside 0..1";
     }
     if (s.contains("score") && !s["score"].is_null() && !(s["score"].is_number() && std::isfinite(s["score"].get<double>())))
         return "score must be a number or null";

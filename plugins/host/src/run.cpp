@@ -1,6 +1,7 @@
 // run_plugin: whether a run may go ahead (availability, state, intended use), the run itself
 // out of process (run_process.cpp), and what is kept of it: suggestions, the run's record with
 // how its process ended, the audit entry and the plugin's failure count. See run.h.
+#include "consilium/text/json_text.h"
 #include "consilium/plugins/run.h"
 
 #include "mask_evidence.h"
@@ -76,7 +77,7 @@ void store_suggestions(Store& store, const json& output, const PluginRun& run, s
         if (s.contains("complete")) sg.complete = s["complete"].get<bool>();
         sg.summary = s["summary"].get<std::string>();
         sg.rationale = s.value("rationale", "");
-        sg.evidence_json = s.contains("evidence") ? s["evidence"].dump() : "[]";
+        sg.evidence_json = s.contains("evidence") ? text::json_text(s["evidence"]) : "[]";
         if (auto earlier = earlier_decided(existing, sg)) {
             if (same_model_and_inputs(*earlier, sg)) {
                 result.already_decided.push_back(earlier_decision_of(*earlier));
@@ -124,7 +125,7 @@ std::string patient_context_bundle(Store& store, std::int64_t patient_id, const 
                                                  {"code", kOutsideIntendedUseTag},
                                                  {"display", outside_intended_use}}})}};
     bundle["entry"] = std::move(entries);
-    return bundle.dump();
+    return text::json_text(bundle);
 }
 
 RunResult run_plugin(Store& store, const Session& session, const DiscoveredPlugin& found, std::int64_t patient_id,
@@ -256,7 +257,7 @@ RunResult run_plugin(Store& store, const Session& session, const DiscoveredPlugi
         details["stderr_tail"] = nullable(result.stderr_tail);
     }
     if (result.host_fault) details["host_fault"] = true;
-    store.audit().append(audit_record(session, "plugin.run", "plugin", plugin.id, details.dump()));
+    store.audit().append(audit_record(session, "plugin.run", "plugin", plugin.id, text::json_text(details)));
     // Failures in a row; quarantine after kQuarantineAfter. A refusal, a cancellation or a fault
     // of the host's is not the plugin's failure.
     const bool plugins_failure = result.status != RunStatus::succeeded && result.status != RunStatus::rejected &&
@@ -272,8 +273,8 @@ RunResult run_plugin(Store& store, const Session& session, const DiscoveredPlugi
             state.changed_by = session.user.name;
             state.changed_at = utc_now();
             store.audit().append(audit_record(session, "plugin.quarantine", "plugin", plugin.id,
-                                              json{{"failures_in_a_row", state.failures_in_a_row},
-                                                   {"reason", *state.reason}}.dump()));
+                                              text::json_text(json{{"failures_in_a_row", state.failures_in_a_row},
+                                                   {"reason", *state.reason}})));
         }
         store.plugin_states().put(state);
     }

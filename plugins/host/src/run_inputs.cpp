@@ -1,5 +1,6 @@
 // The inputs of a run as the host prepares them: worker program, work folder, volume files for a
 // command plugin, the program a command names. See run_inputs.h.
+#include "consilium/text/json_text.h"
 #include "run_inputs.h"
 
 #include "consilium/decision/errors.h"
@@ -82,7 +83,7 @@ void write_volume_inputs(const VolumeInput& v, const fs::path& input_dir) {
                      {"origin_lps", v.origin_lps},
                      {"direction", v.direction}}}};
     std::ofstream out(input_dir / "series.json", std::ios::binary);
-    out << series.dump(2);
+    out << text::json_text(series, 2);
     if (!out) throw std::runtime_error("cannot write " + (input_dir / "series.json").string());
 }
 

@@ -1,4 +1,5 @@
 // run_process: one plugin process, command or native, and its output read back. See run_process.h.
+#include "consilium/text/json_text.h"
 #include "run_process.h"
 
 #include "output_validation.h"
@@ -81,7 +82,7 @@ ProcessRun run_command(const Manifest& m, const DiscoveredPlugin& plugin, const 
             fail(r, RunStatus::invalid_output, why);
         } else {
             r.output = json::parse(raw);
-            r.outputs_hash = decision::sha256_hex(r.output.dump());
+            r.outputs_hash = decision::sha256_hex(text::json_text(r.output));
         }
     }
     return r;
@@ -122,8 +123,8 @@ ProcessRun run_native(const Manifest& m, const DiscoveredPlugin& plugin, const s
     }
     try {
         r.output = merge_output(read_all(output_file));
-        if (auto why = validate_output(r.output.dump(), m.outputs, volume); !why.empty()) fail(r, RunStatus::invalid_output, why);
-        else r.outputs_hash = decision::sha256_hex(r.output.dump());
+        if (auto why = validate_output(text::json_text(r.output), m.outputs, volume); !why.empty()) fail(r, RunStatus::invalid_output, why);
+        else r.outputs_hash = decision::sha256_hex(text::json_text(r.output));
     } catch (const BadOutput& e) {
         fail(r, RunStatus::invalid_output, e.what());
     }

@@ -1,6 +1,8 @@
 // run_worker: starting a worker, reading its lines, stopping it on timeout or cancellation.
 #include "worker_process.h"
 
+#include "consilium/text/utf8.h"
+
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -73,9 +75,11 @@ std::string with_stderr(std::string why, const std::string& tail) {
 
 }  // namespace
 
-std::string stderr_tail(const std::string& text) {
+std::string stderr_tail(const std::string& raw) {
     std::vector<std::string> lines;
     std::size_t start = 0;
+    // A plugin's stderr is whatever bytes it wrote: kept, shown and audited as UTF-8.
+    const std::string text = consilium::text::valid_utf8(raw);
     while (start < text.size()) {
         auto nl = text.find('\n', start);
         std::string line = text.substr(start, nl == std::string::npos ? std::string::npos : nl - start);
