@@ -255,3 +255,37 @@ BOOST_FIXTURE_TEST_CASE(news2_scores_a_full_vital_set, WithPlugins) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// Issue 12, item 2: what a clinician has decided does not come back from a re-run of the same
+// model on the same inputs; the run says it was already decided, by whom and when.
+BOOST_AUTO_TEST_SUITE(cli_already_decided)
+
+BOOST_FIXTURE_TEST_CASE(a_rerun_stores_nothing_already_decided_and_says_so, WithPlugins) {
+    auto bare = write("bare.json", R"({"resourceType":"Patient","id":"p3",
+      "identifier":[{"type":{"coding":[{"code":"MR"}]},"value":"NEWS-3"}],"name":[{"family":"Bare","given":["Bo"]}],
+      "birthDate":"1970-01-01"})");
+    REQUIRE_EXIT(as("doc", {"import", bare.string()}), 0);
+    auto first = json_p("doc", {"plugins", "run", "org.consilium.news2", "--patient", "NEWS-3"});
+    BOOST_REQUIRE(first.at("suggestions").size() == 1u);
+    BOOST_TEST(first.at("already_decided").empty());
+    const auto id = std::to_string(first.at("suggestions")[0].get<long long>());
+    REQUIRE_EXIT(as_p("doc", {"review", id, "reject", "--reason-code", "already_known"}), 0);
+
+    auto again = json_p("doc", {"plugins", "run", "org.consilium.news2", "--patient", "NEWS-3"});
+    BOOST_TEST(again.at("status") == "succeeded");
+    BOOST_TEST(again.at("suggestions").empty());
+    BOOST_REQUIRE(again.at("already_decided").size() == 1u);
+    const auto& d = again.at("already_decided")[0];
+    BOOST_TEST(std::to_string(d.at("suggestion_id").get<long long>()) == id);
+    BOOST_TEST(d.at("status") == "rejected");
+    BOOST_TEST(d.at("by") == "doc");
+    BOOST_TEST(!d.at("at").get<std::string>().empty());
+    BOOST_TEST(json_p("doc", {"suggestions", "NEWS-3"}).size() == 1u);  // nothing new stored
+
+    auto human = as_p("doc", {"plugins", "run", "org.consilium.news2", "--patient", "NEWS-3"});
+    BOOST_TEST(human.exit_code == 0);
+    CHECK_CONTAINS(human.out, "already decided, not proposed again: suggestion " + id);
+    CHECK_CONTAINS(human.out, "rejected by doc");
+}
+
+BOOST_AUTO_TEST_SUITE_END()

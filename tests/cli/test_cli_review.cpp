@@ -117,7 +117,7 @@ BOOST_FIXTURE_TEST_CASE(review_exit_codes_and_decisions, Seeded) {
     CHECK_CONTAINS(again.err, "already accepted by rad");
 
     auto modified = json_as("doc", {"review", "2", "modify", "--reason", "consciousness was alert: score stands",
-                                    "--reason-code", "insufficient_evidence", "--concept",
+                                    "--reason-code", "other", "--concept",
                                     "http://snomed.info/sct|1104051000000101|NEWS2 score 3", "--note", "recheck 1 h"});
     BOOST_TEST(modified.at("status") == "modified");
     BOOST_TEST(modified.at("reason") == "consciousness was alert: score stands");
@@ -141,7 +141,7 @@ BOOST_FIXTURE_TEST_CASE(review_exit_codes_and_decisions, Seeded) {
     BOOST_TEST(reviews[0].at("user") == "rad");
     BOOST_TEST(reviews[0].at("object_id") == "1");
     BOOST_TEST(reviews[0].at("details").at("decision") == "accepted");
-    BOOST_TEST(reviews[1].at("details").at("reason_code") == "insufficient_evidence");
+    BOOST_TEST(reviews[1].at("details").at("reason_code") == "other");
     BOOST_TEST(reviews[1].at("details").at("plugin").at("version") == "1.2.0");
     BOOST_TEST(reviews[1].at("details").at("model_version") == "rcp-2017");
     BOOST_TEST(reviews[1].at("details").at("inputs_hash") == "in-hash");

@@ -183,7 +183,7 @@ BOOST_AUTO_TEST_CASE(missing_parameters_give_a_lower_bound) {
     BOOST_TEST((r.missing[0] == n2::Parameter::oxygen));
     BOOST_TEST((r.missing[1] == n2::Parameter::consciousness));
     BOOST_TEST(!r.points[static_cast<std::size_t>(n2::Parameter::oxygen)].has_value());
-    BOOST_TEST(n2::summary(r) == "NEWS2 \u2265 3; consciousness and oxygen not recorded");
+    BOOST_TEST(n2::summary(r) == "NEWS2 \u2265 3 (band undetermined); consciousness and oxygen not recorded");
 
     n2::Inputs none;
     none.temperature = 35.0;
@@ -191,8 +191,64 @@ BOOST_AUTO_TEST_CASE(missing_parameters_give_a_lower_bound) {
     BOOST_TEST(r.total == 3);
     BOOST_TEST(r.missing.size() == 6u);
     BOOST_TEST(n2::to_string(r.band) == "low-medium");
+    BOOST_TEST(!n2::determined_band(r));  // the band of the lower bound, not the patient's
     BOOST_TEST(n2::missing_list(r) ==
                "consciousness, oxygen, pulse, respiratory rate, SpO2 and systolic blood pressure");
+}
+
+// A band is stated only when no value of the missing parameters could change it (issue 12, item 3),
+// as the CHA2DS2-VASc plugin does; likewise the clinical response.
+BOOST_AUTO_TEST_CASE(a_band_only_when_the_missing_parameters_cannot_change_it) {
+    n2::Inputs one;  // 1 of 7, scoring 0: a lower bound of 0 is not "low"
+    one.pulse = 70;
+    auto r = n2::score(one);
+    BOOST_TEST(r.total == 0);
+    BOOST_TEST(!n2::determined_band(r));
+    BOOST_TEST(!n2::determined_response(r));
+    BOOST_TEST(r.upper_total >= 7);
+    BOOST_TEST(n2::summary(r).find("band undetermined") != std::string::npos);
+
+    auto high = normal();  // already 7 or more: missing values only add points
+    high.respiratory_rate = 26;  // 3
+    high.pulse = 135;            // 3 (131 and above)
+    high.systolic_bp = 95;       // 2
+    high.temperature.reset();
+    r = n2::score(high);
+    BOOST_TEST(!r.complete);
+    BOOST_TEST(r.total == 8);
+    BOOST_REQUIRE(n2::determined_band(r));
+    BOOST_TEST(n2::to_string(*n2::determined_band(r)) == "high");
+    BOOST_TEST(n2::determined_response(r).has_value());
+    BOOST_TEST(n2::summary(r) == "NEWS2 \u2265 8 (high); temperature not recorded");
+
+    auto medium = normal();  // 5 with only oxygen missing (at most +2 on Scale 1): 5-7 is medium or high
+    medium.respiratory_rate = 22;  // 2
+    medium.pulse = 115;            // 2
+    medium.temperature = 38.5;     // 1
+    medium.on_oxygen.reset();
+    r = n2::score(medium);
+    BOOST_TEST(r.total == 5);
+    BOOST_TEST(r.upper_total == 7);
+    BOOST_TEST(!n2::determined_band(r));
+
+    auto low = normal();  // 1 with only oxygen missing: 1-3, no single 3 -> low, ward-based either way
+    low.pulse = 95;       // 1
+    low.on_oxygen.reset();
+    r = n2::score(low);
+    BOOST_REQUIRE(n2::determined_band(r));
+    BOOST_TEST(n2::to_string(*n2::determined_band(r)) == "low");
+    BOOST_TEST(n2::determined_response(r).has_value());
+
+    auto zero = normal();  // 0 with only oxygen missing: routine (0) or ward-based (2): no response
+    zero.on_oxygen.reset();
+    r = n2::score(zero);
+    BOOST_TEST(n2::determined_band(r).has_value());
+    BOOST_TEST(!n2::determined_response(r));
+
+    auto complete = normal();
+    r = n2::score(complete);
+    BOOST_TEST(n2::determined_band(r).has_value());
+    BOOST_TEST(r.upper_total == r.total);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
