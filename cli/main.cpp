@@ -3,6 +3,7 @@
 // input, 3 not permitted, 4 not found).
 #include "commands.h"
 #include "cmd_export_finding.h"
+#include "cmd_measurements.h"
 #include "cmd_pacs.h"
 
 #include "consilium/decision/errors.h"
@@ -39,9 +40,10 @@ const char* kUsage =
     "  render PATH --view axial|coronal|sagittal|3d [--position X,Y,Z | --slice N] [--preset NAME | --window W --level L]\n"
     "         [--overlay MASK] [--roi X,Y,Z,DX,DY,DZ]... [--marker X,Y,Z]... [--crosshair] [--size WxH] --out FILE.png\n"
     "  suggestions PATIENT [--status proposed|accepted|modified|rejected]\n"
-    "  review SUGGESTION accept | reject --reason TEXT | modify --reason TEXT [--concept SYSTEM|CODE|DISPLAY] [--note TEXT]\n"
-    "         (with reject/modify, --reason-code clinically_incorrect|not_applicable|insufficient_evidence|already_known|other\n"
-    "          may stand for or accompany --reason)\n"
+    "  review SUGGESTION accept | reject --reason TEXT | modify --reason TEXT [--reason-code CODE] [--concept SYSTEM|CODE|DISPLAY] [--note TEXT] [--confirm-against-earlier]\n"
+    "  review SUGGESTION withdraw --reason TEXT                    (your own decision, the same day)\n"
+    "         (--reason-code may stand for or accompany --reason: reject clinically_incorrect|not_applicable|\n"
+    "          insufficient_evidence|already_known|other; modify size_corrected|location_corrected|different_finding|other)\n"
     "  plugins list | plugins info ID | plugins enable ID | plugins disable ID [--reason TEXT]\n"
     "  plugins stats ID                                              (developer, admin: runs, decisions, reasons per version)\n"
     "  plugins run ID --patient PATIENT [--series UID] [--timeout S]   (out of process; exit 0 only when it succeeded)\n"
@@ -53,6 +55,7 @@ const char* kUsage =
     "  pacs retrieve NAME STUDY_UID                                  (into the workspace, as import does)\n"
     "  pacs store NAME SUGGESTION                                    (a reviewed finding as DICOM SR/SEG to the node)\n"
     "  export-finding SUGGESTION --out DIR                           (a reviewed finding as DICOM sr.dcm, seg.dcm)\n"
+    "  measurements SERIES_UID                                       (the readers' distances and regions on a series)\n"
     "environment: CONSILIUM_WORKSPACE, CONSILIUM_USER, CONSILIUM_PASSWORD, CONSILIUM_PLUGIN_PATH\n";
 
 const std::map<std::string, int (*)(const Context&, const Words&)> kCommands = {
@@ -63,6 +66,7 @@ const std::map<std::string, int (*)(const Context&, const Words&)> kCommands = {
     {"plugins", cli::cmd_plugins},
     {"pacs", cli::cmd_pacs},
     {"export-finding", cli::cmd_export_finding},
+    {"measurements", cli::cmd_measurements},
 };
 
 std::filesystem::path own_executable(const char* argv0) {
