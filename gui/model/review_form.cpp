@@ -18,13 +18,13 @@ bool blank(const std::string& s) {
 
 std::string ReviewForm::problem() const {
     using decision::ReviewStatus;
-    if (decision_ == ReviewStatus::proposed) return "choose accept, modify or reject";
+    if (decision_ == ReviewStatus::proposed) return N_("choose accept, modify or reject");
     if (decision_ == ReviewStatus::accepted) return "";
-    if (!code_) return "choose a reason from the list";
-    if (*code_ == decision::ReasonCode::other && blank(text_)) return "describe the reason (\"other\" needs words)";
-    if (!decision::reason_fits(*code_, decision_)) return "choose a reason from the list";
+    if (!code_) return N_("choose a reason from the list");
+    if (*code_ == decision::ReasonCode::other && blank(text_)) return N_("describe the reason (\"other\" needs words)");
+    if (!decision::reason_fits(*code_, decision_)) return N_("choose a reason from the list");
     if (decision_ == ReviewStatus::modified && concept_ && blank(concept_->display))
-        return "name the concept you hold instead (a code alone is not enough)";
+        return N_("name the concept you hold instead (a code alone is not enough)");
     // The same checks as decision::review: a concept is recorded with a code of valid form.
     if (decision_ == ReviewStatus::modified && concept_)
         if (auto why = decision::concept_problem(*concept_); !why.empty()) return why;
@@ -32,7 +32,7 @@ std::string ReviewForm::problem() const {
         return N_("a different finding needs the concept you hold instead");
     if (decision_ == ReviewStatus::modified && blank(text_) && !concept_ &&
         *code_ != decision::ReasonCode::size_corrected && *code_ != decision::ReasonCode::location_corrected)
-        return "say what you hold instead";
+        return N_("say what you hold instead");
     return "";
 }
 
