@@ -5,12 +5,19 @@
 
 namespace consilium::gui {
 
+wxButton* add_cancel(wxDialog* dialog, wxStdDialogButtonSizer* buttons) {
+    auto* cancel = new wxButton(dialog, wxID_ANY, _("Cancel"));
+    dialog->SetEscapeId(cancel->GetId());
+    buttons->SetCancelButton(cancel);
+    return cancel;
+}
+
 wxButton* add_ok_cancel(wxDialog* dialog, wxSizer* top, const wxString& ok_label) {
     auto* buttons = new wxStdDialogButtonSizer();
     auto* ok = new wxButton(dialog, wxID_OK, ok_label);
     ok->SetDefault();
     buttons->AddButton(ok);
-    buttons->AddButton(new wxButton(dialog, wxID_CANCEL, _("Cancel")));
+    add_cancel(dialog, buttons);
     buttons->Realize();
     top->Add(buttons, 0, wxALL | wxALIGN_RIGHT, 12);
     dialog->SetSizerAndFit(top);

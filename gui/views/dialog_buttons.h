@@ -11,6 +11,10 @@ class wxButton;
 
 namespace consilium::gui {
 
+// The dialog's Cancel button in the reader's language: not wxID_CANCEL, for which GTK draws its
+// stock "Cancel" in the system's language (English on a workstation without GTK's Dutch) whenever
+// the label is wx's own translation. Esc and the button still end the dialog with wxID_CANCEL.
+wxButton* add_cancel(wxDialog* dialog, wxStdDialogButtonSizer* buttons);
 // Adds OK (labelled `ok_label`, the default button) and Cancel at the bottom right; returns OK.
 wxButton* add_ok_cancel(wxDialog* dialog, wxSizer* top, const wxString& ok_label);
 // Ends the dialog with OK when `problem` is empty; otherwise shows it in `message`, wrapped.

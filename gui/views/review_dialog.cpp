@@ -1,5 +1,7 @@
 #include "views/review_dialog.h"
 
+#include "views/dialog_buttons.h"
+
 #include "model/suggestion_card.h"
 
 #include <wx/button.h>
@@ -129,7 +131,7 @@ ReviewDialog::ReviewDialog(wxWindow* parent, const decision::Suggestion& s, deci
     ok_->SetDefault();
     ok_->SetName("record-decision");
     buttons->AddButton(ok_);
-    buttons->AddButton(new wxButton(this, wxID_CANCEL, _("Cancel")));
+    add_cancel(this, buttons);
     buttons->Realize();
     top->Add(buttons, 0, wxALL | wxALIGN_RIGHT, 12);
     SetSizerAndFit(top);

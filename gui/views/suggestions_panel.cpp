@@ -378,10 +378,15 @@ wxWindow* SuggestionsPanel::make_card_window(const decision::Suggestion& s, int 
     }
     if (c.confidence) {
         auto* r = row(c.score_text.empty() ? pad : 4);
-        put(r, text(_("Confidence").utf8_string(), normal, kMuted, false), 0, wxALIGN_CENTER_VERTICAL);
-        r->Add(new ConfidenceBar(card, *c.confidence, FromDIP(large_ ? wxSize(220, 16) : wxSize(140, 10))), 0,
+        auto label = text(_("Confidence").utf8_string(), normal, kMuted, false);
+        auto value = text(c.confidence_text, normal.Bold(), wxNullColour, false);
+        // The bar takes what the words leave: in presentation type "80 %" was cut to "8".
+        const wxSize bar = FromDIP(large_ ? wxSize(220, 16) : wxSize(140, 10));
+        const int room = wrap - label.size.x - value.size.x - 2 * pad;
+        put(r, std::move(label), 0, wxALIGN_CENTER_VERTICAL);
+        r->Add(new ConfidenceBar(card, *c.confidence, wxSize(std::clamp(room, FromDIP(40), bar.x), bar.y)), 0,
                wxALIGN_CENTER_VERTICAL | wxLEFT, pad);
-        put(r, text(c.confidence_text, normal.Bold(), wxNullColour, false), 0, wxALIGN_CENTER_VERTICAL | wxLEFT, pad);
+        put(r, std::move(value), 0, wxALIGN_CENTER_VERTICAL | wxLEFT, pad);
     } else if (c.score_text.empty()) {
         put(row(pad), text(_("No confidence given").utf8_string(), small, kMuted, false), 0);
     }

@@ -239,7 +239,10 @@ std::vector<std::string> english_on_screen(const fs::path& map, const std::map<s
     std::vector<std::string> out;
     for (const auto& w : read_widget_map(map)) {
         if (w.kind == "window" || w.kind == "text" || w.label.empty()) continue;
-        const auto hit = nl.find(w.label);
+        std::string label;  // without mnemonics ("&Cancel", GTK's "_Cancel")
+        for (char ch : w.label)
+            if (ch != '&' && ch != '_') label += ch;
+        const auto hit = nl.find(label);
         if (hit != nl.end() && hit->second != hit->first) out.push_back(w.kind + " " + w.name + ": '" + w.label + "'");
     }
     return out;
