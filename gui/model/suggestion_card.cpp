@@ -191,9 +191,9 @@ std::string reason_label(decision::ReasonCode code) {
         case decision::ReasonCode::insufficient_evidence: return "insufficient evidence";
         case decision::ReasonCode::already_known: return "already known";
         case decision::ReasonCode::other: return "other";
-        case decision::ReasonCode::size_corrected: return "size or extent corrected";
-        case decision::ReasonCode::location_corrected: return "location corrected";
-        case decision::ReasonCode::different_finding: return "a different finding";
+        case decision::ReasonCode::size_corrected: return N_("size or extent corrected");
+        case decision::ReasonCode::location_corrected: return N_("location corrected");
+        case decision::ReasonCode::different_finding: return N_("a different finding");
     }
     return "other";
 }
@@ -326,7 +326,9 @@ SuggestionCard make_card(const decision::Suggestion& s, decision::Role role, con
     }
     if (s.earlier_decision) {
         const auto& e = *s.earlier_decision;
-        c.earlier_status = std::string(decision::to_string(e.status));
+        // The view translates the decision's word: these are the catalogue's entries for it.
+        static constexpr const char* kWords[] = {N_("proposed"), N_("accepted"), N_("modified"), N_("rejected")};
+        c.earlier_status = kWords[static_cast<std::size_t>(e.status)];
         c.earlier_by = e.by;
         c.earlier_at = readable_time(e.at);
         if (e.modified_concept) c.earlier_held = e.modified_concept->display.empty() ? e.modified_concept->code : e.modified_concept->display;
