@@ -10,7 +10,7 @@ namespace consilium::decision {
 namespace {
 
 // Never edit a migration once released: add a new one.
-constexpr std::array<const char*, 12> kMigrations = {
+constexpr std::array<const char*, 13> kMigrations = {
     // 1: patients, the timeline, users and the audit trail.
     R"SQL(
 CREATE TABLE patient (
@@ -365,6 +365,23 @@ PRAGMA writable_schema = ON;
 UPDATE sqlite_schema
    SET sql = replace(sql, '''review'',''mdt'')', '''review'',''mdt'',''immunization'',''allergy'')')
  WHERE type = 'table' AND name = 'timeline_event';
+PRAGMA writable_schema = OFF;
+)SQL",
+
+    // 13: a plugin is its content. plugin_state keeps the SHA-256 of the folder an admin approved
+    // (a plugin whose content differs does not run); every run records the hash it ran and the
+    // process that ran it. A run left `running` by a host that was killed is marked `abandoned`
+    // at the next start: the status list is widened in the stored schema text as in 12.
+    R"SQL(
+ALTER TABLE plugin_state ADD COLUMN approved_sha256 TEXT;
+ALTER TABLE plugin_state ADD COLUMN approved_by TEXT;
+ALTER TABLE plugin_state ADD COLUMN approved_at TEXT;
+ALTER TABLE plugin_run ADD COLUMN plugin_sha256 TEXT;
+ALTER TABLE plugin_run ADD COLUMN host TEXT;  -- the process running it (host name, boot id, pid, start time)
+PRAGMA writable_schema = ON;
+UPDATE sqlite_schema
+   SET sql = replace(sql, '''rejected'',''cancelled'')', '''rejected'',''cancelled'',''abandoned'')')
+ WHERE type = 'table' AND name = 'plugin_run';
 PRAGMA writable_schema = OFF;
 )SQL",
 };

@@ -14,7 +14,7 @@ namespace {
 
 constexpr RunStatus kRunStatuses[] = {RunStatus::running, RunStatus::succeeded, RunStatus::failed,
                                       RunStatus::timeout, RunStatus::crashed, RunStatus::invalid_output,
-                                      RunStatus::rejected, RunStatus::cancelled};
+                                      RunStatus::rejected, RunStatus::cancelled, RunStatus::abandoned};
 constexpr ReasonCode kReasonCodes[] = {ReasonCode::clinically_incorrect, ReasonCode::not_applicable,
                                        ReasonCode::insufficient_evidence, ReasonCode::already_known, ReasonCode::other,
                                        ReasonCode::size_corrected, ReasonCode::location_corrected,

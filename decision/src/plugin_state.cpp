@@ -41,4 +41,28 @@ PluginState set_plugin_enabled(Store& store, const Session& session, const std::
     return state;
 }
 
+PluginState approve_plugin(Store& store, const Session& session, const std::string& plugin_id, const std::string& sha256) {
+    // Which code runs beside patient data is the site's decision: admins only, not developers.
+    if (session.user.role != Role::admin)
+        throw NotPermitted("approving a plugin's content needs the admin role; " + session.user.name + " is " +
+                           std::string(to_string(session.user.role)));
+    if (plugin_id.empty()) throw InputError("plugin", "no plugin id given");
+    if (sha256.size() != 64 || sha256.find_first_not_of("0123456789abcdef") != std::string::npos)
+        throw InputError("plugin " + plugin_id, "the content hash must be 64 lower-case hex digits");
+
+    auto tx = store.begin();
+    auto state = store.plugin_states().find(plugin_id).value_or(default_plugin_state(plugin_id));
+    const auto previous = state.approved_sha256;
+    state.approved_sha256 = sha256;
+    state.approved_by = session.user.name;
+    state.approved_at = utc_now();
+    store.plugin_states().put(state);
+    store.audit().append(audit_record(session, "plugin.approve", "plugin", plugin_id,
+                                      text::json_text(nlohmann::json{
+                                          {"sha256", sha256},
+                                          {"previous_sha256", previous ? nlohmann::json(*previous) : nlohmann::json()}})));
+    tx->commit();
+    return state;
+}
+
 }  // namespace consilium::decision

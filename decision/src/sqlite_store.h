@@ -59,6 +59,7 @@ public:
     std::optional<PluginRun> find_run(std::int64_t run_id) override;
     void record_process_end(std::int64_t run_id, const PluginProcessEnd& end) override;
     std::optional<PluginRun> latest_run(std::string_view plugin_id, std::int64_t patient_id) override;
+    std::vector<PluginRun> running_runs() override;
     std::int64_t add_suggestion(const Suggestion& suggestion) override;
     std::vector<Suggestion> list_for_patient(std::int64_t patient_id, std::optional<ReviewStatus> status) override;
     std::optional<Suggestion> find(std::int64_t id) override;

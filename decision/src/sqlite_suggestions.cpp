@@ -10,7 +10,7 @@ namespace {
 
 constexpr const char* kRunColumns =
     "SELECT id, plugin_id, plugin_version, model_version, patient_id, series_uid, user_name, started_at, duration_ms, "
-    "status, reason, inputs_hash, outputs_hash, exit_code, exit_signal, stderr_tail, outside_intended_use FROM plugin_run ";
+    "status, reason, inputs_hash, outputs_hash, exit_code, exit_signal, stderr_tail, outside_intended_use, plugin_sha256, host FROM plugin_run ";
 
 // A suggestion with its standing review (if any: the review's columns are NULL while it is
 // proposed; withdrawn reviews stay in the table but do not stand), and the standing decision on
@@ -45,6 +45,8 @@ PluginRun run_row(const Statement& s) {
     if (auto sig = s.optional_int64(14)) r.exit_signal = static_cast<int>(*sig);
     r.stderr_tail = s.optional_text(15);
     r.outside_intended_use = s.int64(16) != 0;
+    r.plugin_sha256 = s.optional_text(17);
+    r.host = s.optional_text(18);
     return r;
 }
 
@@ -104,12 +106,13 @@ std::optional<std::string> non_empty(const std::string& text) {
 std::int64_t Suggestions::start_run(const PluginRun& r) {
     db_.statement(
            "INSERT INTO plugin_run(plugin_id, plugin_version, model_version, patient_id, series_uid, user_name, "
-           "started_at, duration_ms, status, reason, inputs_hash, outputs_hash, outside_intended_use) "
-           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)")
+           "started_at, duration_ms, status, reason, inputs_hash, outputs_hash, outside_intended_use, plugin_sha256, host) "
+           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)")
         .bind(1, r.plugin_id).bind(2, r.plugin_version).bind(3, r.model_version).bind(4, r.patient_id)
         .bind(5, r.series_uid).bind(6, r.user_name).bind(7, r.started_at.empty() ? utc_now() : r.started_at)
         .bind(8, r.duration_ms).bind(9, to_string(r.status)).bind(10, r.reason).bind(11, r.inputs_hash)
         .bind(12, r.outputs_hash).bind(13, r.outside_intended_use ? 1 : 0)
+        .bind(14, r.plugin_sha256).bind(15, r.host)
         .run();
     return db_.last_insert_rowid();
 }
@@ -144,6 +147,15 @@ std::optional<PluginRun> Suggestions::latest_run(std::string_view plugin_id, std
     auto& s = db_.statement(sql.c_str()).bind(1, plugin_id).bind(2, patient_id);
     std::optional<PluginRun> out;
     if (s.step()) out = run_row(s);
+    s.reset();
+    return out;
+}
+
+std::vector<PluginRun> Suggestions::running_runs() {
+    static const std::string sql = std::string(kRunColumns) + "WHERE status = 'running' ORDER BY id";
+    auto& s = db_.statement(sql.c_str());
+    std::vector<PluginRun> out;
+    while (s.step()) out.push_back(run_row(s));
     s.reset();
     return out;
 }

@@ -6,8 +6,8 @@
 namespace consilium::decision {
 namespace {
 
-constexpr std::array<std::string_view, 8> kRunStatus = {"running", "succeeded",      "failed",   "timeout",
-                                                        "crashed", "invalid_output", "rejected", "cancelled"};
+constexpr std::array<std::string_view, 9> kRunStatus = {"running", "succeeded",      "failed",   "timeout",
+                                                        "crashed", "invalid_output", "rejected", "cancelled", "abandoned"};
 constexpr std::array<std::string_view, 4> kKind = {"finding", "diagnosis", "treatment", "risk"};
 constexpr std::array<std::string_view, 4> kReview = {"proposed", "accepted", "modified", "rejected"};
 constexpr std::array<std::string_view, 8> kReason = {"clinically_incorrect", "not_applicable", "insufficient_evidence",

@@ -15,6 +15,12 @@ namespace consilium::decision {
 PluginState set_plugin_enabled(Store& store, const Session& session, const std::string& plugin_id, bool enabled,
                                const std::optional<std::string>& reason = std::nullopt);
 
+// Approves a plugin's content (admins only): `sha256` is the hash of its folder as the host
+// computed it; a plugin whose folder hashes otherwise does not run until approved again. The
+// approval and its audit entry (`plugin.approve`, with the hash and the one it replaces) commit
+// together. Returns the new state.
+PluginState approve_plugin(Store& store, const Session& session, const std::string& plugin_id, const std::string& sha256);
+
 // The state of a plugin never touched: enabled, not quarantined.
 PluginState default_plugin_state(const std::string& plugin_id);
 

@@ -13,6 +13,11 @@ struct PluginState {
     std::optional<std::string> reason;      // why disabled or quarantined
     std::optional<std::string> changed_by;  // user name
     std::optional<std::string> changed_at;  // UTC ISO-8601
+    // The content hash (SHA-256 of the plugin folder) an admin approved, by whom and when; a
+    // plugin whose folder hashes otherwise does not run.
+    std::optional<std::string> approved_sha256;
+    std::optional<std::string> approved_by;
+    std::optional<std::string> approved_at;
 };
 
 }  // namespace consilium::decision

@@ -79,6 +79,8 @@ public:
     virtual void record_process_end(std::int64_t run_id, const PluginProcessEnd& end) = 0;
     // The newest run of a plugin for a patient, whatever its status; nullopt when there is none.
     virtual std::optional<PluginRun> latest_run(std::string_view plugin_id, std::int64_t patient_id) = 0;
+    // Runs still `running`, oldest first (a host that was killed leaves them so).
+    virtual std::vector<PluginRun> running_runs() = 0;
     // Only within a recorded run (NotFound otherwise); provenance and, when 0, the patient come from the run.
     virtual std::int64_t add_suggestion(const Suggestion& suggestion) = 0;
     virtual std::vector<Suggestion> list_for_patient(std::int64_t patient_id,

@@ -12,7 +12,8 @@
 
 namespace consilium::decision {
 
-enum class RunStatus { running, succeeded, failed, timeout, crashed, invalid_output, rejected, cancelled };
+// abandoned: left `running` by a host that ended without finishing it (marked at a later start).
+enum class RunStatus { running, succeeded, failed, timeout, crashed, invalid_output, rejected, cancelled, abandoned };
 enum class SuggestionKind { finding, diagnosis, treatment, risk };
 enum class ReviewStatus { proposed, accepted, modified, rejected };
 // The coded reasons a clinician gives for modifying or rejecting (model monitoring counts them).
@@ -57,6 +58,11 @@ struct PluginRun {
     // A clinician ran it although the patient is outside the model's intended population; every
     // suggestion of the run carries the mark too.
     bool outside_intended_use = false;
+    // The SHA-256 of the plugin's folder as it ran (its identity, see plugins/host), and the
+    // process that ran it ("host boot-id pid start-time"), by which a run left running is
+    // recognised as abandoned once that process is gone.
+    std::optional<std::string> plugin_sha256;
+    std::optional<std::string> host;
 };
 
 // How a plugin's process ended, kept with its run.
