@@ -76,6 +76,10 @@ const ChildRange kApls[] = {
     {5, 11, {80, 120}, {20, 25}},
     {12, 15, {60, 100}, {15, 20}},
 };
+// Fever in a child under 5: a temperature of 38 °C or more (NICE NG143, "Fever in under 5s",
+// 2019, recommendation 1.1). Only the upper limit: NG143 sets no lower one.
+const ReferenceRange kUnderFiveTemperature{std::nullopt, 38.0};
+constexpr int kFeverGuidelineUntil = 4;  // completed years: under 5
 constexpr int kAdultVitalsFrom = 16;  // NEWS2
 constexpr int kAdultLabsFrom = 18;
 constexpr const char* kHeartRate = "8867-4";
@@ -169,6 +173,12 @@ RangeForPatient reference_range_for(std::string_view loinc, std::string_view uni
             out.range = patient.sex == "male" ? kHaemoglobinMale : kHaemoglobinFemale;
             out.source = "WHO";  // untranslated: an organisation
         }
+        return out;
+    }
+    const bool temperature = loinc == "8310-5" || loinc == "8331-1";
+    if (temperature && age->second <= kFeverGuidelineUntil) {
+        out.range = kUnderFiveTemperature;
+        out.source = "NICE NG143";  // untranslated: a guideline's name
         return out;
     }
     // A child (or possibly one: a partial birth date straddling a boundary must agree at both ages).

@@ -75,6 +75,14 @@ BOOST_AUTO_TEST_CASE(a_two_year_old_is_judged_by_the_apls_range_for_age_2) {
     const auto& hb = lane(c, "Hemoglobin");
     BOOST_TEST(!hb.range.has_value());
     BOOST_TEST(has_line(hb, 0, "no reference range for age 2"));
+    // Fever under 5 (NICE NG143): 38 °C or more, no lower limit.
+    const auto when = *parse_store_time("2024-06-01T10:00:00Z");
+    const auto fever = reference_range_for("8310-5", "Cel", {std::string("2022-03-15"), {}}, when);
+    BOOST_REQUIRE(fever.range.has_value());
+    BOOST_TEST(*fever.range->high == 38.0);
+    BOOST_TEST(!fever.range->low.has_value());
+    BOOST_TEST(fever.describe() == "NICE NG143");
+    BOOST_TEST(!reference_range_for("8310-5", "Cel", {std::string("2014-01-20"), {}}, when).range.has_value());  // 10
 }
 
 BOOST_AUTO_TEST_CASE(a_ten_year_old_has_the_school_age_range) {
