@@ -10,7 +10,7 @@ namespace consilium::decision {
 namespace {
 
 // Never edit a migration once released: add a new one.
-constexpr std::array<const char*, 13> kMigrations = {
+constexpr std::array<const char*, 14> kMigrations = {
     // 1: patients, the timeline, users and the audit trail.
     R"SQL(
 CREATE TABLE patient (
@@ -383,6 +383,17 @@ UPDATE sqlite_schema
    SET sql = replace(sql, '''rejected'',''cancelled'')', '''rejected'',''cancelled'',''abandoned'')')
  WHERE type = 'table' AND name = 'plugin_run';
 PRAGMA writable_schema = OFF;
+)SQL",
+
+    // 14: the site's policy (plugin limits, sandbox on/off), set by an administrator (audited
+    // `policy.set`); a key absent means its documented default (decision/site_policy.h).
+    R"SQL(
+CREATE TABLE site_policy (
+  key        TEXT PRIMARY KEY,
+  value      TEXT NOT NULL,
+  changed_by TEXT NOT NULL,
+  changed_at TEXT NOT NULL
+) WITHOUT ROWID;
 )SQL",
 };
 

@@ -34,7 +34,8 @@ bool allowed(Role role, Permission p) {
         case Permission::manage_plugins: return role == Role::developer || role == Role::admin;
         case Permission::manage_users:
         case Permission::read_audit:
-        case Permission::manage_pacs: return role == Role::admin;
+        case Permission::manage_pacs:
+        case Permission::set_site_policy: return role == Role::admin;
     }
     return false;
 }
@@ -52,6 +53,7 @@ std::string_view describe(Permission p) {
         case Permission::hold_meetings: return "hold MDT meetings (add cases, record board decisions)";
         case Permission::export_findings: return "export reviewed findings (DICOM SR/SEG)";
         case Permission::run_outside_intended_use: return "run a model outside its intended use";
+        case Permission::set_site_policy: return "set the site policy";
     }
     return "do this";
 }

@@ -1,5 +1,6 @@
 #include "sqlite_store.h"
 #include "sqlite_measurements.h"
+#include "sqlite_site_policy.h"
 
 #include "consilium/decision/errors.h"
 #include "consilium/decision/migrations.h"
@@ -48,7 +49,7 @@ public:
     SqliteStore(const std::filesystem::path& file, const SqliteOptions& options)
         : db_(file, options.create ? Database::Mode::create : Database::Mode::open_existing),
           patients_(db_), timeline_(db_), imaging_(db_), suggestions_(db_), plugin_states_(db_), meetings_(db_), users_(db_),
-          audit_(db_), pacs_nodes_(db_), measurements_(db_) {
+          audit_(db_), pacs_nodes_(db_), measurements_(db_), site_policy_(db_) {
         // Refuse a file that is not a database before anything writes to it.
         try {
             db_.exec("SELECT count(*) FROM sqlite_master");
@@ -80,6 +81,7 @@ public:
     MeetingRepository& meetings() override { return meetings_; }
     PacsNodeRepository& pacs_nodes() override { return pacs_nodes_; }
     MeasurementRepository& measurements() override { return measurements_; }
+    SitePolicyRepository& site_policy() override { return site_policy_; }
     AuditTrail& audit() override { return audit_; }
     int schema_version() override { return db_.user_version(); }
     std::vector<std::string> pending_repairs() override {
@@ -106,6 +108,7 @@ private:
     Audit audit_;
     PacsNodes pacs_nodes_;
     Measurements measurements_;
+    SitePolicy site_policy_;
 };
 
 }  // namespace

@@ -20,6 +20,7 @@ enum class Permission {
     hold_meetings,     // MDT: create meetings, add cases, record board decisions
     export_findings,   // reviewed findings out of the workspace as DICOM SR/SEG (files or a PACS)
     run_outside_intended_use,  // run a model on a patient outside its stated population (a clinical judgement)
+    set_site_policy,   // the site's limits for plugins and whether they run sandboxed
 };
 
 std::string_view to_string(Role role);

@@ -133,6 +133,14 @@ public:
     virtual std::int64_t insert(const PacsNode& node) = 0;
 };
 
+// The site's policy as key/value text (site_policy.h gives the keys, defaults and checks).
+class SitePolicyRepository {
+public:
+    virtual ~SitePolicyRepository() = default;
+    virtual std::optional<std::string> find(std::string_view key) = 0;
+    virtual void put(std::string_view key, std::string_view value, const std::string& by, const std::string& at) = 0;
+};
+
 class UserRepository {
 public:
     virtual ~UserRepository() = default;
@@ -175,6 +183,7 @@ public:
     virtual MeetingRepository& meetings() = 0;
     virtual PacsNodeRepository& pacs_nodes() = 0;
     virtual MeasurementRepository& measurements() = 0;
+    virtual SitePolicyRepository& site_policy() = 0;
     virtual AuditTrail& audit() = 0;
     virtual int schema_version() = 0;
     // Work a schema migration left for the program because it needs the workspace's files, not
