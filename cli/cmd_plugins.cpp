@@ -11,6 +11,8 @@
 #include "consilium/decision/patient_lookup.h"
 #include "consilium/plugins/discovery.h"
 #include "consilium/plugins/intended_use.h"
+#include "consilium/plugins/limits.h"
+#include "consilium/decision/site_policy.h"
 
 #include <nlohmann/json.hpp>
 
@@ -40,7 +42,14 @@ json summary_json(const Listed& l) {
             {"path", l.found.folder.string()}};
 }
 
-json info_json(const Listed& l) {
+// The manifest's limits within the site's caps, as a run gets them (CLI.md).
+json limits_effective(const plugins::Manifest& m, const decision::SitePolicy& policy) {
+    const auto e = plugins::effective_limits(m, policy);
+    return {{"timeout_s", e.timeout_s}, {"memory_mb", e.memory_mb}, {"output_mb", e.output_mb}, {"cpu_s", e.cpu_s},
+            {"processes", e.processes}, {"file_size_mb", e.file_size_mb}, {"sandbox", e.sandbox}};
+}
+
+json info_json(const Listed& l, const decision::SitePolicy& policy) {
     json out = l.found.manifest ? json::parse(plugins::manifest_json(*l.found.manifest)) : json{{"id", l.found.id}};
     out["path"] = l.found.folder.string();
     out["enabled"] = l.enabled();
@@ -50,6 +59,7 @@ json info_json(const Listed& l) {
     out["population_stated"] = stated;
     out["population_text"] = plugins::describe_population(l.found.manifest ? l.found.manifest->model.population : std::nullopt);
     out["warnings"] = l.found.manifest && !stated ? json::array({kPopulationNotStated}) : json::array();
+    out["limits_effective"] = l.found.manifest ? limits_effective(*l.found.manifest, policy) : json();
     return out;
 }
 
@@ -96,7 +106,7 @@ int info(const Context& ctx, const Args& args) {
     auto session = ctx.login(ws.store());
     auto all = list_plugins(ws, ctx);
     const auto& l = find_listed_plugin(all, id);
-    if (ctx.json || args.flag("--json")) ctx.print_json(info_json(l));
+    if (ctx.json || args.flag("--json")) ctx.print_json(info_json(l, decision::read_site_policy(ws.store())));
     else print_info(l);
     if (l.found.manifest && !l.found.manifest->model.population) std::cerr << "warning: " << id << ": " << kPopulationNotStated << '\n';
     return 0;

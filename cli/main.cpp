@@ -5,6 +5,7 @@
 #include "cmd_export_finding.h"
 #include "cmd_measurements.h"
 #include "cmd_pacs.h"
+#include "cmd_policy.h"
 
 #include "consilium/decision/errors.h"
 
@@ -56,6 +57,9 @@ const char* kUsage =
     "  pacs store NAME SUGGESTION                                    (a reviewed finding as DICOM SR/SEG to the node)\n"
     "  export-finding SUGGESTION --out DIR                           (a reviewed finding as DICOM sr.dcm, seg.dcm)\n"
     "  measurements SERIES_UID                                       (the readers' distances and regions on a series)\n"
+    "  policy list | policy set KEY VALUE                           (admin: the site's caps on plugin limits, audited;\n"
+    "                                                                keys plugin.timeout_s .cpu_s .memory_mb .processes\n"
+    "                                                                .file_size_mb .output_mb, plugin.sandbox on|off)\n"
     "environment: CONSILIUM_WORKSPACE, CONSILIUM_USER, CONSILIUM_PASSWORD, CONSILIUM_PLUGIN_PATH\n";
 
 const std::map<std::string, int (*)(const Context&, const Words&)> kCommands = {
@@ -67,6 +71,7 @@ const std::map<std::string, int (*)(const Context&, const Words&)> kCommands = {
     {"pacs", cli::cmd_pacs},
     {"export-finding", cli::cmd_export_finding},
     {"measurements", cli::cmd_measurements},
+    {"policy", cli::cmd_policy},
 };
 
 std::filesystem::path own_executable(const char* argv0) {

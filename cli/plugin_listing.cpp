@@ -2,6 +2,8 @@
 
 #include "consilium/decision/errors.h"
 #include "consilium/decision/plugin_state.h"
+#include "consilium/decision/site_policy.h"
+#include "consilium/plugins/limits.h"
 
 namespace consilium::cli {
 
@@ -13,7 +15,9 @@ std::string ListedPlugin::reason() const {
 
 std::vector<ListedPlugin> list_plugins(decision::Workspace& ws, const Context& ctx) {
     std::vector<ListedPlugin> out;
+    const auto policy = decision::read_site_policy(ws.store());
     for (auto& p : plugins::discover_plugins(plugins::SearchPath::standard(ws.folder(), ctx.executable))) {
+        plugins::apply_site_policy(p, policy);  // a manifest over the site's caps is refused here
         auto state = ws.store().plugin_states().find(p.id).value_or(decision::default_plugin_state(p.id));
         out.push_back({std::move(p), std::move(state)});
     }

@@ -14,6 +14,8 @@
 #include "consilium/decision/finding_match.h"
 #include "consilium/decision/plugin_state.h"
 #include "consilium/plugins/intended_use.h"
+#include "consilium/plugins/limits.h"
+#include "consilium/decision/site_policy.h"
 
 #include <nlohmann/json.hpp>
 
@@ -144,6 +146,9 @@ RunResult run_plugin(Store& store, const Session& session, const DiscoveredPlugi
     const Manifest* m = plugin.manifest ? &*plugin.manifest : nullptr;
     auto state = store.plugin_states().find(plugin.id).value_or(default_plugin_state(plugin.id));
     std::string refusal = refusal_of(plugin, m, state, volume);
+    // The site's limits and sandbox (limits.h): a manifest over a cap, or no sandbox here, refuses the run.
+    const auto policy = read_site_policy(store);
+    if (refusal.empty() && m) refusal = site_refusal(*m, policy);
     RunResult result;
     if (refusal.empty() && m && m->model.population) {
         const auto today = today_utc();
@@ -185,7 +190,8 @@ RunResult run_plugin(Store& store, const Session& session, const DiscoveredPlugi
             work_dir = options.work_dir.empty() ? detail::fresh_work_dir() : options.work_dir;
             own_work_dir = options.work_dir.empty();
             fs::create_directories(work_dir);
-            auto ran = detail::run_process(*m, plugin, context, run.id, volume, work_dir, options);
+            auto ran = detail::run_process(*m, plugin, context, run.id, volume, work_dir, options,
+                                           effective_limits(*m, policy));
             process_ran = ran.outcome.exit_code || ran.outcome.exit_signal || !ran.outcome.stderr_tail.empty();
             result.status = ran.outcome.status;
             result.reason = ran.outcome.reason;
@@ -257,6 +263,7 @@ RunResult run_plugin(Store& store, const Session& session, const DiscoveredPlugi
         details["stderr_tail"] = nullable(result.stderr_tail);
     }
     if (result.host_fault) details["host_fault"] = true;
+    if (!policy.sandbox) details["sandbox"] = "off";
     store.audit().append(audit_record(session, "plugin.run", "plugin", plugin.id, text::json_text(details)));
     // Failures in a row; quarantine after kQuarantineAfter. A refusal, a cancellation or a fault
     // of the host's is not the plugin's failure.

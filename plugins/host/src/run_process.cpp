@@ -7,6 +7,8 @@
 
 #include "consilium/decision/crypto.h"
 
+#include <unistd.h>
+
 #include <fstream>
 #include <iterator>
 #include <sstream>
@@ -38,6 +40,49 @@ void write_file(const fs::path& file, const std::string& text) {
     if (!f) throw std::runtime_error("cannot write " + file.string());
 }
 
+// The launch every plugin run shares: the site's limits, and the sandbox unless the site turned it off.
+launch::Spec plugin_spec(const EffectiveLimits& limits) {
+    launch::Spec spec;
+    spec.limits.cpu_seconds = static_cast<std::uint64_t>(limits.cpu_s);
+    spec.limits.processes = static_cast<std::uint64_t>(limits.processes);
+    spec.limits.file_size_bytes = std::uint64_t(limits.file_size_mb) << 20;
+    spec.clean_environment = true;  // sandboxed or not: no secret of the caller reaches a plugin
+    if (limits.sandbox) {
+        spec.sandbox = launch::Sandbox{};
+        spec.sandbox->tmp_bytes = spec.limits.file_size_bytes;
+    }
+    return spec;
+}
+
+// A command's program as the sandbox finds it: a path with a slash in the plugin's folder, else
+// along the sandbox's fixed PATH (the host's own PATH is not the plugin's).
+std::optional<fs::path> sandboxed_program(const std::string& program, const fs::path& plugin_folder) {
+    std::error_code ec;
+    auto executable = [&](const fs::path& p) { return fs::is_regular_file(p, ec) && access(p.c_str(), X_OK) == 0; };
+    if (program.find('/') != std::string::npos) {
+        const auto p = fs::path(program).is_absolute() ? fs::path(program) : plugin_folder / program;
+        return executable(p) ? std::optional<fs::path>(p.lexically_normal()) : std::nullopt;
+    }
+    for (const char* dir : {"/usr/local/bin", "/usr/bin", "/bin"})
+        if (executable(fs::path(dir) / program)) return fs::path(dir) / program;
+    return std::nullopt;
+}
+
+// The output folder's files together over the limit, or a link among them (a plugin pointing
+// the host at a file of the host's, e.g. the database): the reason, else "".
+std::string output_over_limit(const fs::path& output_dir, int output_mb) {
+    std::error_code ec;
+    std::uintmax_t total = 0;
+    for (auto it = fs::recursive_directory_iterator(output_dir, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+        const auto st = it->symlink_status(ec);
+        if (fs::is_symlink(st)) return "the output holds a symbolic link (" + it->path().filename().string() + "): refused";
+        if (fs::is_regular_file(st)) total += it->file_size(ec);
+    }
+    if (total > static_cast<std::uintmax_t>(output_mb) << 20)
+        return "the output exceeds its limit of " + std::to_string(output_mb) + " MB";
+    return "";
+}
+
 void fail(ProcessRun& r, RunStatus status, std::string why) {
     r.outcome.status = status;
     r.outcome.reason = std::move(why);
@@ -45,37 +90,45 @@ void fail(ProcessRun& r, RunStatus status, std::string why) {
 
 ProcessRun run_command(const Manifest& m, const DiscoveredPlugin& plugin, const std::string& context, std::int64_t run_id,
                        const std::optional<VolumeInput>& volume, const fs::path& work_dir, const RunOptions& options,
-                       std::chrono::milliseconds timeout) {
+                       const EffectiveLimits& limits, std::chrono::milliseconds timeout) {
     ProcessRun r;
     const auto run_dir = work_dir / "plugin-runs" / std::to_string(run_id);
     const auto input_dir = run_dir / "input", output_dir = run_dir / "output";
     r.output_folder = output_dir;
     // The program first: one that is not there is the installation's fault, not the plugin's.
-    if (!find_program(m.command.front(), plugin.folder)) {
+    const auto program = limits.sandbox ? sandboxed_program(m.command.front(), plugin.folder)
+                                         : find_program(m.command.front(), plugin.folder);
+    if (!program) {
         r.outcome.host_fault = true;
         fail(r, RunStatus::failed, "cannot start the plugin: its program '" + m.command.front() + "' was not found " +
                                        (m.command.front().find('/') != std::string::npos
                                             ? "in " + plugin.folder.string()
-                                            : std::string("on the PATH")));
+                                            : std::string(limits.sandbox ? "on the sandbox's PATH (/usr/local/bin:/usr/bin:/bin)"
+                                                                         : "on the PATH")));
         return r;
     }
     fs::create_directories(input_dir);
     fs::create_directories(output_dir);
     write_file(input_dir / "context.json", context);
     if (m.inputs.volume && volume) write_volume_inputs(*volume, input_dir);
-    // A /bin/sh shim sets the address-space limit, then execs the argv (resolved via PATH).
-    std::vector<std::string> args = {
-        "/bin/sh", "-c", "ulimit -v " + std::to_string(std::int64_t{m.limits.memory_mb} * 1024) + " && exec \"$@\"", "sh"};
-    args.insert(args.end(), m.command.begin(), m.command.end());
-    args.insert(args.end(), {"--input", input_dir.string(), "--output", output_dir.string()});
-    r.outcome = run_worker(args, volume, timeout, options, true, plugin.folder);
+    launch::Spec spec = plugin_spec(limits);
+    spec.argv = m.command;
+    spec.argv.front() = program->string();
+    spec.argv.insert(spec.argv.end(), {"--input", input_dir.string(), "--output", output_dir.string()});
+    spec.cwd = plugin.folder;
+    spec.limits.address_space_bytes = std::uint64_t(limits.memory_mb) << 20;
+    if (spec.sandbox) {
+        spec.sandbox->read_only = {plugin.folder, input_dir};
+        spec.sandbox->writable = {output_dir};
+    }
+    r.outcome = run_worker(spec, timeout, options, true);
     if (r.outcome.status != RunStatus::succeeded) return r;
     const auto output_file = output_dir / "suggestions.json";
     std::error_code ec;
     if (!fs::is_regular_file(output_file, ec)) {
         fail(r, RunStatus::failed, "the plugin wrote no suggestions.json");
-    } else if (fs::file_size(output_file, ec) > static_cast<std::uintmax_t>(m.limits.output_mb) << 20) {
-        fail(r, RunStatus::invalid_output, "the output exceeds its limit of " + std::to_string(m.limits.output_mb) + " MB");
+    } else if (auto why = output_over_limit(output_dir, limits.output_mb); !why.empty()) {
+        fail(r, RunStatus::invalid_output, why);
     } else {
         const auto raw = read_all(output_file);
         if (auto why = validate_output(raw, m.outputs, volume); !why.empty()) {
@@ -90,18 +143,18 @@ ProcessRun run_command(const Manifest& m, const DiscoveredPlugin& plugin, const 
 
 ProcessRun run_native(const Manifest& m, const DiscoveredPlugin& plugin, const std::string& context,
                       const std::optional<VolumeInput>& volume, const fs::path& work_dir, const RunOptions& options,
-                      std::chrono::milliseconds timeout) {
+                      const EffectiveLimits& limits, std::chrono::milliseconds timeout) {
     ProcessRun r;
     r.output_folder = work_dir;
     const auto context_file = work_dir / "context.json";
     const auto output_file = work_dir / "suggestions.out";
-    const std::uint64_t output_limit = static_cast<std::uint64_t>(m.limits.output_mb) << 20;
+    const std::uint64_t output_limit = static_cast<std::uint64_t>(limits.output_mb) << 20;
     write_file(context_file, context);
     const fs::path worker = options.worker.empty() ? default_worker() : fs::absolute(options.worker);
     std::vector<std::string> args = {
         worker.string(), "--library", (plugin.folder / m.library).string(), "--context", context_file.string(),
         "--work-dir", work_dir.string(), "--output", output_file.string(), "--output-limit", std::to_string(output_limit),
-        "--memory-mb", std::to_string(m.limits.memory_mb)};
+        "--memory-mb", std::to_string(limits.memory_mb)};
     if (volume) {
         std::ostringstream dir;
         dir.precision(17);
@@ -113,12 +166,28 @@ ProcessRun run_native(const Manifest& m, const DiscoveredPlugin& plugin, const s
                                  "--direction", dir.str(), "--pixel", volume->float32 ? "float32" : "int16",
                                  "--modality", volume->modality, "--series-uid", volume->series_uid});
     }
-    r.outcome = run_worker(args, volume, timeout, options);
+    launch::Spec spec = plugin_spec(limits);
+    spec.argv = std::move(args);
+    spec.fd3 = volume ? volume->fd : -1;
+    // The worker sets the address-space limit itself, the mapped volume on top of memory_mb.
+    if (spec.sandbox) {
+        spec.sandbox->read_only = {worker, plugin.folder, context_file};
+        spec.sandbox->writable = {work_dir};
+    }
+    r.outcome = run_worker(spec, timeout, options);
     if (r.outcome.status != RunStatus::succeeded) return r;
     std::error_code ec;
-    const auto size = fs::exists(output_file) ? fs::file_size(output_file, ec) : 0;
+    const auto size = fs::is_regular_file(fs::symlink_status(output_file, ec)) ? fs::file_size(output_file, ec) : 0;
+    if (fs::is_symlink(fs::symlink_status(output_file, ec))) {
+        fail(r, RunStatus::invalid_output, "the output is a symbolic link: refused");
+        return r;
+    }
+    if (auto why = output_over_limit(work_dir, limits.output_mb); !why.empty() && why.find("symbolic") != std::string::npos) {
+        fail(r, RunStatus::invalid_output, why);
+        return r;
+    }
     if (size > output_limit) {
-        fail(r, RunStatus::invalid_output, "the output exceeds its limit of " + std::to_string(m.limits.output_mb) + " MB");
+        fail(r, RunStatus::invalid_output, "the output exceeds its limit of " + std::to_string(limits.output_mb) + " MB");
         return r;
     }
     try {
@@ -134,10 +203,11 @@ ProcessRun run_native(const Manifest& m, const DiscoveredPlugin& plugin, const s
 }  // namespace
 
 ProcessRun run_process(const Manifest& m, const DiscoveredPlugin& plugin, const std::string& context, std::int64_t run_id,
-                       const std::optional<VolumeInput>& volume, const fs::path& work_dir, const RunOptions& options) {
-    const auto timeout = options.timeout.value_or(std::chrono::milliseconds(std::int64_t{m.limits.timeout_s} * 1000));
-    return m.kind == PluginKind::command ? run_command(m, plugin, context, run_id, volume, work_dir, options, timeout)
-                                         : run_native(m, plugin, context, volume, work_dir, options, timeout);
+                       const std::optional<VolumeInput>& volume, const fs::path& work_dir, const RunOptions& options,
+                       const EffectiveLimits& limits) {
+    const auto timeout = options.timeout.value_or(std::chrono::milliseconds(std::int64_t{limits.timeout_s} * 1000));
+    return m.kind == PluginKind::command ? run_command(m, plugin, context, run_id, volume, work_dir, options, limits, timeout)
+                                         : run_native(m, plugin, context, volume, work_dir, options, limits, timeout);
 }
 
 }  // namespace consilium::plugins::detail

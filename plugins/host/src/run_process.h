@@ -1,9 +1,10 @@
 #pragma once
 // The plugin's process for one run (private to plugins/host): a command plugin through the
-// ulimit shim with input/ and output/ folders, a native plugin in consilium-plugin-worker; then
+// launcher (sandboxed unless the site turned it off) with input/ and output/ folders, a native plugin in consilium-plugin-worker; then
 // its output read back and validated.
 #include "worker_process.h"
 
+#include "consilium/plugins/limits.h"
 #include "consilium/plugins/run.h"
 
 #include <nlohmann/json.hpp>
@@ -26,6 +27,6 @@ struct ProcessRun {
 // failures of the host (the context or volume cannot be written).
 ProcessRun run_process(const Manifest& manifest, const DiscoveredPlugin& plugin, const std::string& context,
                        std::int64_t run_id, const std::optional<VolumeInput>& volume,
-                       const std::filesystem::path& work_dir, const RunOptions& options);
+                       const std::filesystem::path& work_dir, const RunOptions& options, const EffectiveLimits& limits);
 
 }  // namespace consilium::plugins::detail

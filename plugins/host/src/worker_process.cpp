@@ -6,7 +6,6 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -16,8 +15,6 @@
 #include <cstring>
 #include <sstream>
 #include <vector>
-
-extern char** environ;
 
 namespace consilium::plugins {
 namespace {
@@ -106,46 +103,21 @@ std::string stderr_tail(const std::string& raw) {
     return out;
 }
 
-WorkerOutcome run_worker(const std::vector<std::string>& args, const std::optional<VolumeInput>& volume,
-                         std::chrono::milliseconds timeout, const RunOptions& options, bool command,
-                         const std::filesystem::path& cwd) {
+WorkerOutcome run_worker(const launch::Spec& spec, std::chrono::milliseconds timeout, const RunOptions& options,
+                         bool command) {
     auto cancel_requested = [&] { return options.cancel && options.cancel->load(); };
     if (cancel_requested()) return {RunStatus::cancelled, "cancelled"};  // before anything started
-    int out_pipe[2], err_pipe[2];
-    if (pipe2(out_pipe, O_CLOEXEC) || pipe2(err_pipe, O_CLOEXEC))
-        return {RunStatus::failed, std::string("cannot create pipes: ") + std::strerror(errno)};
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
-    posix_spawn_file_actions_adddup2(&actions, err_pipe[1], 2);
-    if (volume && !command) posix_spawn_file_actions_adddup2(&actions, volume->fd, 3);  // dup2 clears close-on-exec
-    if (!cwd.empty()) posix_spawn_file_actions_addchdir_np(&actions, cwd.c_str());
-    // Its own process group: a stop reaches whatever it started, and a terminal's Ctrl-C reaches
-    // only the caller, which then cancels the run (recorded) instead of the worker just dying.
-    posix_spawnattr_t attr;
-    posix_spawnattr_init(&attr);
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
-    posix_spawnattr_setpgroup(&attr, 0);
-    std::vector<std::string> argv_s = args;
-    std::vector<char*> argv;
-    for (auto& a : argv_s) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    pid_t pid = -1;
-    const int rc = posix_spawn(&pid, argv[0], &actions, &attr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    posix_spawnattr_destroy(&attr);
-    ::close(out_pipe[1]);
-    ::close(err_pipe[1]);
-    if (rc != 0) {
-        ::close(out_pipe[0]);
-        ::close(err_pipe[0]);
-        WorkerOutcome o{RunStatus::failed, std::string(command ? "cannot start the plugin " : "cannot start the plugin worker ") +
-                                               args[0] + ": " + std::strerror(rc)};
+    std::unique_ptr<launch::Child> child;
+    try {
+        child = launch::start(spec);
+    } catch (const launch::LaunchError& e) {
+        WorkerOutcome o{RunStatus::failed, std::string(command ? "cannot start the plugin: " : "cannot start the plugin worker: ") + e.what()};
         o.host_fault = true;
         return o;
     }
-    for (int fd : {out_pipe[0], err_pipe[0]}) fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+    const pid_t pid = child->pid();
+    const int out_fd = child->stdout_fd(), err_fd = child->stderr_fd();
+    for (int fd : {out_fd, err_fd}) fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
     // Readable when the worker ends, so its end is seen at once; -1 on old kernels (50 ms steps then).
     // (The syscall: glibc 2.36's <sys/pidfd.h> lacks extern "C".)
     const int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
@@ -171,48 +143,59 @@ WorkerOutcome run_worker(const std::vector<std::string>& args, const std::option
             });
     };
 
-    enum class Stop { none, timed_out, cancel } stop = Stop::none;
+    enum class Stop { none, timed_out, cancel, processes } stop = Stop::none;
     const auto start = Clock::now();
-    Clock::time_point kill_at;
+    Clock::time_point kill_at, counted_at = start;
     bool out_open = true, err_open = true, killed = false;
-    int status = 0;
+    std::optional<launch::Exit> end;
+    // Counted between polls (a /proc walk): bounds a fork bomb whatever the kernel's RLIMIT_NPROC
+    // does (it exempts uid 0 and counts the user's other processes).
+    const std::size_t max_processes = spec.limits.processes ? spec.limits.processes + 2 : 0;  // + bubblewrap's two
     for (;;) {
-        pollfd fds[3] = {{out_open ? out_pipe[0] : -1, POLLIN, 0},
-                         {err_open ? err_pipe[0] : -1, POLLIN, 0},
+        pollfd fds[3] = {{out_open ? out_fd : -1, POLLIN, 0},
+                         {err_open ? err_fd : -1, POLLIN, 0},
                          {pidfd, POLLIN, 0}};
         poll(fds, 3, 50);  // 50 ms: how soon a cancellation or the timeout is acted on
-        if (out_open) out_open = drain(out_pipe[0], on_out);
-        if (err_open) err_open = drain(err_pipe[0], on_err);
-        if (waitpid(pid, &status, WNOHANG) == pid) break;
+        if (out_open) out_open = drain(out_fd, on_out);
+        if (err_open) err_open = drain(err_fd, on_err);
+        if ((end = child->poll_exit())) break;
         const auto now = Clock::now();
         if (stop == Stop::none) {
             if (cancel_requested()) stop = Stop::cancel;
             else if (now - start >= timeout) stop = Stop::timed_out;
+            else if (max_processes && now - counted_at >= std::chrono::milliseconds(20)) {
+                counted_at = now;
+                if (child->processes() > max_processes) stop = Stop::processes;
+            }
             if (stop != Stop::none) {
-                kill(-pid, SIGTERM);
+                child->signal(stop == Stop::processes ? SIGKILL : SIGTERM);
                 kill_at = now + kGrace;
             }
         } else if (!killed && now >= kill_at) {
-            kill(-pid, SIGKILL);
+            child->signal(SIGKILL);
             killed = true;
         }
     }
-    if (out_open) drain(out_pipe[0], on_out);
-    if (err_open) drain(err_pipe[0], on_err);
-    kill(-pid, SIGKILL);  // whatever it left behind in its group
-    ::close(out_pipe[0]);
-    ::close(err_pipe[0]);
+    if (out_open) drain(out_fd, on_out);
+    if (err_open) drain(err_fd, on_err);
     if (pidfd >= 0) ::close(pidfd);
 
     // Asked while the worker was ending: still the user's cancellation, nothing of it is kept.
     if (stop == Stop::none && cancel_requested()) stop = Stop::cancel;
     WorkerOutcome o;
     o.stderr_tail = stderr_tail(err_text);
-    if (WIFEXITED(status)) o.exit_code = WEXITSTATUS(status);
-    if (WIFSIGNALED(status)) o.exit_signal = WTERMSIG(status);
+    o.exit_code = end->code;
+    o.exit_signal = end->signal;
     if (stop == Stop::cancel) {
         o.status = RunStatus::cancelled;
         o.reason = "cancelled";
+        return o;
+    }
+    if (stop == Stop::processes) {
+        o.status = RunStatus::failed;
+        o.reason = with_stderr("stopped: the plugin started more than the site's limit of " +
+                                   std::to_string(spec.limits.processes) + " processes (policy plugin.processes)",
+                               o.stderr_tail);
         return o;
     }
     if (stop == Stop::timed_out) {

@@ -1,6 +1,7 @@
 #pragma once
 // One worker process (the native plugin worker or a command plugin), watched until it ends: its
 // stdout/stderr lines, the timeout and the caller's cancellation (private to plugins/host).
+#include "consilium/launch/launcher.h"
 #include "consilium/plugins/run.h"
 
 #include <chrono>
@@ -27,12 +28,12 @@ inline constexpr std::size_t kStderrTailLines = 20;
 inline constexpr std::size_t kStderrTailBytes = 4096;
 std::string stderr_tail(const std::string& stderr_text);
 
-// Runs `args` in its own process group and waits for it, calling options.progress / options.log
-// on this thread. Timeout or cancellation: SIGTERM to the group, SIGKILL 2 s later.
-// `command`: a command plugin (PROGRESS lines on stderr too, no volume descriptor, `cwd` as its
-// working directory); else the native worker, which gets the volume's descriptor as fd 3.
-WorkerOutcome run_worker(const std::vector<std::string>& args, const std::optional<VolumeInput>& volume,
-                         std::chrono::milliseconds timeout, const RunOptions& options, bool command = false,
-                         const std::filesystem::path& cwd = {});
+// Starts `spec` through the launcher (launch/: sandboxed when spec.sandbox is set) and waits for
+// it, calling options.progress / options.log on this thread. Timeout, cancellation or more than
+// spec.limits.processes processes: every process of the run is stopped (SIGTERM, SIGKILL 2 s later).
+// `command`: a command plugin (PROGRESS lines on stderr too); else the native worker, whose exit
+// codes mean set-up failure (2) and output over its limit (5).
+WorkerOutcome run_worker(const launch::Spec& spec, std::chrono::milliseconds timeout, const RunOptions& options,
+                         bool command = false);
 
 }  // namespace consilium::plugins
