@@ -59,6 +59,8 @@ json info_json(const Listed& l, const decision::SitePolicy& policy) {
     out["population_stated"] = stated;
     out["population_text"] = plugins::describe_population(l.found.manifest ? l.found.manifest->model.population : std::nullopt);
     out["warnings"] = l.found.manifest && !stated ? json::array({kPopulationNotStated}) : json::array();
+    out["sha256"] = nullable(l.found.sha256);
+    out["approved"] = l.approval().empty();
     out["limits_effective"] = l.found.manifest ? limits_effective(*l.found.manifest, policy) : json();
     return out;
 }
@@ -112,6 +114,31 @@ int info(const Context& ctx, const Args& args) {
     return 0;
 }
 
+// Approves the plugin's content as found now (its folder's hash), so that it may run.
+int approve(const Context& ctx, const Args& args) {
+    const auto& id = args.at(1, "the plugin id: plugins approve ID");
+    if (args.positional.size() > 2) throw UsageError("plugins approve takes one plugin id");
+    auto ws = ctx.open_workspace();
+    auto session = ctx.login(ws.store());
+    auto all = list_plugins(ws, ctx);
+    const auto& l = find_listed_plugin(all, id);
+    if (l.found.sha256.empty())
+        throw InputError(l.found.folder.string(), "cannot be approved: " + l.found.reason);
+    auto state = approve_plugin(ws.store(), session, id, l.found.sha256);
+    Listed after = l;
+    after.state = state;
+    if (ctx.json || args.flag("--json")) {
+        auto out = summary_json(after);
+        out["sha256"] = l.found.sha256;
+        out["approved"] = after.approval().empty();
+        ctx.print_json(out);
+    } else {
+        std::cout << "plugin " << id << " approved by " << session.user.name << ": sha256 " << l.found.sha256 << '\n';
+        if (!after.available()) std::cerr << "note: it is still unavailable: " << after.reason() << '\n';
+    }
+    return 0;
+}
+
 int set_enabled(const Context& ctx, const Args& args, bool enabled) {
     const auto& id = args.at(1, enabled ? "the plugin id: plugins enable ID" : "the plugin id: plugins disable ID");
     if (args.positional.size() > 2) throw UsageError("plugins enable/disable take one plugin id");
@@ -132,7 +159,7 @@ int set_enabled(const Context& ctx, const Args& args, bool enabled) {
 
 int cmd_plugins(const Context& ctx, const Words& words) {
     auto args = parse_args(words, {"--reason", "--patient", "--series", "--timeout"}, {"--json", "--outside-intended-use"});
-    const auto& verb = args.at(0, "what to do: plugins list | info ID | run ID --patient P | enable ID | disable ID [--reason TEXT] | stats ID");
+    const auto& verb = args.at(0, "what to do: plugins list | info ID | run ID --patient P | approve ID | enable ID | disable ID [--reason TEXT] | stats ID");
     if (args.value("--reason") && verb != "disable" && verb != "enable")
         throw UsageError("--reason goes with plugins enable/disable");
     if ((args.value("--patient") || args.value("--series") || args.value("--timeout")) && verb != "run")
@@ -141,10 +168,11 @@ int cmd_plugins(const Context& ctx, const Words& words) {
     if (verb == "run") return plugins_run(ctx, args);
     if (verb == "list") return list(ctx, args);
     if (verb == "info") return info(ctx, args);
+    if (verb == "approve") return approve(ctx, args);
     if (verb == "enable") return set_enabled(ctx, args, true);
     if (verb == "disable") return set_enabled(ctx, args, false);
     if (verb == "stats") return plugins_stats(ctx, args);
-    throw UsageError("'" + verb + "' is not a plugins command: list, info, run, enable, disable, stats");
+    throw UsageError("'" + verb + "' is not a plugins command: list, info, run, approve, enable, disable, stats");
 }
 
 }  // namespace consilium::cli

@@ -5,6 +5,7 @@
 #include "consilium/text/json_text.h"
 
 #include "consilium/decision/errors.h"
+#include "consilium/plugins/stale_runs.h"
 
 #include <nlohmann/json.hpp>
 
@@ -24,6 +25,12 @@ std::optional<std::string> env(const char* name) {
 }
 }  // namespace
 
+std::optional<std::string> take_password_from_environment() {
+    auto password = env("CONSILIUM_PASSWORD");
+    ::unsetenv("CONSILIUM_PASSWORD");
+    return password;
+}
+
 std::filesystem::path Context::workspace_folder() const {
     if (workspace_option) return *workspace_option;
     if (auto w = env("CONSILIUM_WORKSPACE")) return *w;
@@ -35,6 +42,9 @@ std::filesystem::path Context::workspace_folder() const {
 decision::Workspace Context::open_workspace() const {
     auto ws = decision::Workspace::open(workspace_folder());
     if (auto note = repair_workspace(ws); !note.empty()) std::cerr << "note: " << note << '\n';
+    // Runs a killed program left `running`: marked abandoned, their work folders removed.
+    if (int n = plugins::abandon_stale_runs(ws.store(), ws.folder() / "plugin-work"))
+        std::cerr << "note: " << n << " plugin run(s) left running by a program that ended were marked abandoned\n";
     return ws;
 }
 
@@ -46,7 +56,7 @@ std::optional<std::string> Context::user_name() const {
 decision::Session Context::login(decision::Store& store) const {
     auto name = user_name();
     if (!name) throw decision::NotPermitted("this command needs a logged-in user: give --user NAME or set CONSILIUM_USER");
-    auto password = env("CONSILIUM_PASSWORD");
+    auto password = environment_password;
     if (!password) password = read_secret_from_terminal("Password for " + *name + ": ");
     if (!password)
         throw decision::NotPermitted("no password for user '" + *name +

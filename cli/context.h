@@ -15,11 +15,17 @@
 
 namespace consilium::cli {
 
+// $CONSILIUM_PASSWORD, removed from the environment as it is read: no child of this program (a
+// plugin, a decoder, a shell) can inherit the clinician's password. Read once per program, by the
+// Context every command gets, before anything is started.
+std::optional<std::string> take_password_from_environment();
+
 struct Context {
     std::optional<std::string> workspace_option;
     std::optional<std::string> user_option;
     bool json = false;
     std::filesystem::path executable;
+    std::optional<std::string> environment_password = take_password_from_environment();
 
     // --workspace, else $CONSILIUM_WORKSPACE, else $XDG_DATA_HOME/consilium/workspace.
     std::filesystem::path workspace_folder() const;

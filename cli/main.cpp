@@ -46,6 +46,7 @@ const char* kUsage =
     "         (--reason-code may stand for or accompany --reason: reject clinically_incorrect|not_applicable|\n"
     "          insufficient_evidence|already_known|other; modify size_corrected|location_corrected|different_finding|other)\n"
     "  plugins list | plugins info ID | plugins enable ID | plugins disable ID [--reason TEXT]\n"
+    "  plugins approve ID                                            (admin: its content hash, so that it may run; audited)\n"
     "  plugins stats ID                                              (developer, admin: runs, decisions, reasons per version)\n"
     "  plugins run ID --patient PATIENT [--series UID] [--timeout S]   (out of process; exit 0 only when it succeeded)\n"
     "      [--outside-intended-use]                                  (clinicians: run although the patient is outside the\n"

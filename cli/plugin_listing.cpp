@@ -10,7 +10,7 @@ namespace consilium::cli {
 std::string ListedPlugin::reason() const {
     if (!found.available) return found.reason;
     if (state.quarantined) return "quarantined: " + state.reason.value_or("failed too often in a row");
-    return {};
+    return approval();
 }
 
 std::vector<ListedPlugin> list_plugins(decision::Workspace& ws, const Context& ctx) {

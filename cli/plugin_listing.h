@@ -5,6 +5,7 @@
 
 #include "consilium/decision/plugin_state_record.h"
 #include "consilium/decision/workspace.h"
+#include "consilium/plugins/content_hash.h"
 #include "consilium/plugins/discovery.h"
 
 #include <string>
@@ -16,8 +17,10 @@ struct ListedPlugin {
     plugins::DiscoveredPlugin found;
     decision::PluginState state;
     bool enabled() const { return state.enabled && !state.quarantined; }
-    bool available() const { return found.available && !state.quarantined; }
+    bool available() const { return found.available && !state.quarantined && approval().empty(); }
     std::string reason() const;  // why not available ("" when available)
+    // "" when its content is approved (by installation or an admin), else why it needs approval.
+    std::string approval() const { return plugins::approval_refusal(found, state); }
 };
 
 std::vector<ListedPlugin> list_plugins(decision::Workspace& ws, const Context& ctx);

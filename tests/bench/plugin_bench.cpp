@@ -227,7 +227,7 @@ int bench(int runs, const std::string& library, int slices) {
     auto found = cp::discover_plugins(cp::SearchPath{{dir / "plugins"}});
     if (found.size() != 1 || !found[0].available) throw std::runtime_error("the no-op plugin was not discovered");
     BenchStore durable(dir / "durable.db", true), volatile_store(dir / "volatile.db", false);
-    const std::string context = cp::patient_context_bundle(*durable.store, durable.patient);
+    const std::string context = cp::patient_context_bundle(*durable.store, durable.patient, nullptr);
     std::ofstream(dir / "context.json") << context;
     fs::create_directories(dir / "work");
     const std::vector<std::string> worker_args = {

@@ -7,13 +7,16 @@
 #include "mask_evidence.h"
 #include "run_inputs.h"
 #include "run_process.h"
+#include "run_scope.h"
 
 #include "consilium/decision/clinical_time.h"
 #include "consilium/decision/crypto.h"
 #include "consilium/decision/errors.h"
 #include "consilium/decision/finding_match.h"
 #include "consilium/decision/plugin_state.h"
+#include "consilium/plugins/content_hash.h"
 #include "consilium/plugins/intended_use.h"
+#include "consilium/plugins/stale_runs.h"
 #include "consilium/plugins/limits.h"
 #include "consilium/decision/site_policy.h"
 
@@ -101,35 +104,6 @@ json already_decided_ids(const RunResult& result) {
 
 }  // namespace
 
-std::string patient_context_bundle(Store& store, std::int64_t patient_id, const std::string& outside_intended_use) {
-    auto patient = store.patients().find(patient_id);
-    if (!patient) throw NotFound("patient " + std::to_string(patient_id) + " not found");
-    json entries = json::array();
-    json p = patient->resource_json ? json::parse(*patient->resource_json, nullptr, false) : json();
-    if (!p.is_object()) {
-        p = json{{"resourceType", "Patient"}, {"id", std::to_string(patient->id)}};
-        if (!patient->family.empty() || !patient->given.empty())
-            p["name"] = json::array({json{{"family", patient->family}, {"given", json::array({patient->given})}}});
-        if (patient->birth_date) p["birthDate"] = *patient->birth_date;
-        if (patient->sex) p["gender"] = *patient->sex;
-    }
-    entries.push_back(json{{"resource", p}});
-    TimelineFilter filter;
-    filter.with_resource_json = true;
-    for (const auto& e : store.timeline().events(patient_id, filter)) {
-        if (!e.resource_json) continue;
-        json r = json::parse(*e.resource_json, nullptr, false);
-        if (r.is_object()) entries.push_back(json{{"resource", std::move(r)}});
-    }
-    json bundle = {{"resourceType", "Bundle"}, {"type", "collection"}};
-    if (!outside_intended_use.empty())
-        bundle["meta"] = {{"tag", json::array({{{"system", kRunTagSystem},
-                                                 {"code", kOutsideIntendedUseTag},
-                                                 {"display", outside_intended_use}}})}};
-    bundle["entry"] = std::move(entries);
-    return text::json_text(bundle);
-}
-
 RunResult run_plugin(Store& store, const Session& session, const DiscoveredPlugin& found, std::int64_t patient_id,
                      const std::optional<VolumeInput>& volume, const RunOptions& given) {
     require(session, Permission::run_plugins);
@@ -146,6 +120,8 @@ RunResult run_plugin(Store& store, const Session& session, const DiscoveredPlugi
     const Manifest* m = plugin.manifest ? &*plugin.manifest : nullptr;
     auto state = store.plugin_states().find(plugin.id).value_or(default_plugin_state(plugin.id));
     std::string refusal = refusal_of(plugin, m, state, volume);
+    if (refusal.empty()) refusal = approval_refusal(plugin, state);
+    if (refusal.empty()) refusal = detail::series_refusal(store, patient_id, volume);
     // The site's limits and sandbox (limits.h): a manifest over a cap, or no sandbox here, refuses the run.
     const auto policy = read_site_policy(store);
     if (refusal.empty() && m) refusal = site_refusal(*m, policy);
@@ -156,7 +132,8 @@ RunResult run_plugin(Store& store, const Session& session, const DiscoveredPlugi
         if (!result.outside_intended_use.empty() && !options.outside_intended_use) refusal = result.outside_intended_use;
     }
     const bool marked = refusal.empty() && !result.outside_intended_use.empty();
-    const auto context = patient_context_bundle(store, patient_id, marked ? result.outside_intended_use : "");
+    const auto context = patient_context_bundle(store, patient_id, m ? &m->inputs : nullptr,
+                                                marked ? result.outside_intended_use : "");
     const auto series_uid = volume ? volume->series_uid : std::string();
     const auto inputs_hash = sha256_hex(context + '\0' + series_uid);
 
@@ -169,6 +146,8 @@ RunResult run_plugin(Store& store, const Session& session, const DiscoveredPlugi
     run.user_name = session.user.name;
     run.inputs_hash = inputs_hash;
     run.outside_intended_use = marked;
+    if (!plugin.sha256.empty()) run.plugin_sha256 = plugin.sha256;
+    run.host = this_host();
     {
         auto txn = store.begin();
         run.id = store.suggestions().start_run(run);
@@ -245,6 +224,7 @@ RunResult run_plugin(Store& store, const Session& session, const DiscoveredPlugi
     json details = {{"run_id", run.id},
                     {"plugin_id", plugin.id},
                     {"plugin_version", run.plugin_version},
+                    {"plugin_sha256", nullable(plugin.sha256)},
                     {"model_version", run.model_version ? json(*run.model_version) : json()},
                     {"patient_id", patient_id},
                     {"series_uid", volume ? json(volume->series_uid) : json()},

@@ -103,9 +103,11 @@ inline constexpr const char* kOutsideIntendedUseTag = "outside-intended-use";
 RunResult run_plugin(decision::Store& store, const decision::Session& session, const DiscoveredPlugin& plugin,
                      std::int64_t patient_id, const std::optional<VolumeInput>& volume, const RunOptions& options = {});
 
-// The patient as a FHIR R4 Bundle (type collection): the Patient and every timeline event's resource.
+// The patient as a FHIR R4 Bundle (type collection) holding what `inputs` ask for: the Patient,
+// and with inputs->timeline the timeline events' resources (Observations only of
+// inputs->observation_codes when it lists any). `inputs` null: the whole record.
 // `outside_intended_use` non-empty: the Bundle is tagged kOutsideIntendedUseTag with that reason.
-std::string patient_context_bundle(decision::Store& store, std::int64_t patient_id,
+std::string patient_context_bundle(decision::Store& store, std::int64_t patient_id, const ManifestInputs* inputs,
                                    const std::string& outside_intended_use = "");
 
 // Checks a plugin's output against the schema of PLUGINS.md; returns "" when valid, else why not.
