@@ -123,7 +123,7 @@ BOOST_AUTO_TEST_CASE(a_radiologist_logs_in_reads_the_ct_and_quits) {
     settle(2000);
     screenshot(shots / "08-restored.png");
 
-    // Run NEWS2 from the plugins pane; accept one suggestion, reject the other with a reason.
+    // Run NEWS2 from the plugins pane and accept its score (a lung-nodule finding is rejected below).
     key("ctrl+p");
     settle(2000);  // the pane docks and lays out; rows are where the map says after that
     auto news2 = wait_widget(map, "list-row", "NEWS2", 15, true);
@@ -136,7 +136,7 @@ BOOST_AUTO_TEST_CASE(a_radiologist_logs_in_reads_the_ct_and_quits) {
     click(*run);
     // The run is done when its suggestions are in the store (the card list follows).
     std::vector<std::string> proposed;
-    for (int i = 0; i < 120 && proposed.size() < 2u; ++i) {
+    for (int i = 0; i < 120 && proposed.empty(); ++i) {
         settle(500);
         proposed.clear();
         auto w = decision::Workspace::open(ws);
@@ -146,7 +146,7 @@ BOOST_AUTO_TEST_CASE(a_radiologist_logs_in_reads_the_ct_and_quits) {
     settle(1000);
     key("ctrl+p");  // the plugins pane away: the cards have the whole height
     settle(1500);
-    BOOST_REQUIRE_MESSAGE(proposed.size() >= 2u, "NEWS2 should give a risk score and a clinical response");
+    BOOST_REQUIRE_MESSAGE(!proposed.empty(), "NEWS2 should give a risk score");
     screenshot(shots / "10-news2-suggestions.png");
     // A card's buttons may be below the panel's fold: wheel the panel until they are in sight.
     auto in_sight = [&](const std::string& name) {
@@ -165,22 +165,6 @@ BOOST_AUTO_TEST_CASE(a_radiologist_logs_in_reads_the_ct_and_quits) {
     click(*accept);
     settle(2000);
     screenshot(shots / "11-accepted.png");
-    auto reject = in_sight("reject-" + proposed[1]);
-    BOOST_REQUIRE(reject);
-    click(*reject);
-    auto reason = wait_widget(map, "listbox-row", "reasons", 10);
-    BOOST_REQUIRE_MESSAGE(reason, "the review dialog did not open");
-    click(*reason);  // the first coded reason: clinically incorrect
-    auto words = wait_widget(map, "text", "reason-text", 5);
-    BOOST_REQUIRE(words);
-    click(*words);
-    type("measured during exertion");
-    screenshot(shots / "12-reject-dialog.png");
-    auto record = wait_widget(map, "button", "record-decision", 5);
-    BOOST_REQUIRE_MESSAGE(record, "the dialog's record button is not enabled with a reason chosen");
-    click(*record);
-    settle(2000);
-    screenshot(shots / "13-rejected.png");
 
     // The lung-nodule plugin on the CT; "Show on image" draws the mask in the views.
     key("ctrl+p");
@@ -192,11 +176,15 @@ BOOST_AUTO_TEST_CASE(a_radiologist_logs_in_reads_the_ct_and_quits) {
     BOOST_REQUIRE(run);
     click(*run);
     std::size_t findings = 0;
+    std::int64_t finding_id = 0;
     for (int i = 0; i < 180 && findings == 0; ++i) {
         settle(500);
         auto w = decision::Workspace::open(ws);
         for (const auto& sg : w.store().suggestions().list_for_patient(patient))
-            if (sg.kind == decision::SuggestionKind::finding) ++findings;
+            if (sg.kind == decision::SuggestionKind::finding) {
+                ++findings;
+                if (!finding_id) finding_id = sg.id;
+            }
     }
     BOOST_REQUIRE_MESSAGE(findings > 0, "the lung-nodule run stored no finding");
     settle(1000);
@@ -217,6 +205,24 @@ BOOST_AUTO_TEST_CASE(a_radiologist_logs_in_reads_the_ct_and_quits) {
     }
     BOOST_TEST(red_after > red_before + 20, "the nodule mask is not drawn in the axial view (" << red_before << " -> " << red_after << " red pixels)");
 
+    // Reject a nodule finding with a coded reason and words.
+    auto reject = in_sight("reject-" + std::to_string(finding_id));
+    BOOST_REQUIRE(reject);
+    click(*reject);
+    auto reason = wait_widget(map, "listbox-row", "reasons", 10);
+    BOOST_REQUIRE_MESSAGE(reason, "the review dialog did not open");
+    click(*reason);  // the first coded reason: clinically incorrect
+    auto words = wait_widget(map, "text", "reason-text", 5);
+    BOOST_REQUIRE(words);
+    click(*words);
+    type("a vessel seen end-on");
+    screenshot(shots / "12-reject-dialog.png");
+    auto record = wait_widget(map, "button", "record-decision", 5);
+    BOOST_REQUIRE_MESSAGE(record, "the dialog's record button is not enabled with a reason chosen");
+    click(*record);
+    settle(2000);
+    screenshot(shots / "13-rejected.png");
+
     BOOST_TEST(app.running());
     key("ctrl+q");
     const int rc = app.wait_exit(20);
@@ -234,12 +240,12 @@ BOOST_AUTO_TEST_CASE(a_radiologist_logs_in_reads_the_ct_and_quits) {
     auto w = decision::Workspace::open(ws);
     BOOST_TEST(w.store().audit().verify().intact);
     const auto accepted = w.store().suggestions().find(std::stoll(proposed[0]));
-    const auto rejected = w.store().suggestions().find(std::stoll(proposed[1]));
+    const auto rejected = w.store().suggestions().find(finding_id);
     BOOST_REQUIRE(accepted && rejected);
     BOOST_TEST((accepted->status == decision::ReviewStatus::accepted));
     BOOST_TEST(accepted->reviewed_by.value_or("") == "radiologist");
     BOOST_TEST((rejected->status == decision::ReviewStatus::rejected));
-    BOOST_TEST(rejected->reason_text.value_or("") == "measured during exertion");
+    BOOST_TEST(rejected->reason_text.value_or("") == "a vessel seen end-on");
     BOOST_TEST((rejected->reason_code == decision::ReasonCode::clinically_incorrect));
     BOOST_TEST(has_action(entries, "suggestion.review"));
     BOOST_TEST(has_action(entries, "plugin.run"));
