@@ -36,14 +36,16 @@ std::vector<std::string> bwrap_argv(const Spec& spec) {
         const auto eq = kv.find('=');
         a.insert(a.end(), {"--setenv", kv.substr(0, eq), kv.substr(eq + 1)});
     }
-    // Parents before children, so a read-only folder inside a writable one stays read-only.
-    std::vector<std::pair<fs::path, bool>> binds;
-    for (const auto& p : spec.sandbox->writable) binds.emplace_back(p.lexically_normal(), true);
-    for (const auto& p : spec.sandbox->read_only) binds.emplace_back(p.lexically_normal(), false);
-    std::stable_sort(binds.begin(), binds.end(), [](const auto& x, const auto& y) {
-        return std::distance(x.first.begin(), x.first.end()) < std::distance(y.first.begin(), y.first.end());
+    // Parents before children, so a read-only bind inside a writable one stays read-only.
+    auto binds = spec.sandbox->binds;
+    std::stable_sort(binds.begin(), binds.end(), [](const Bind& x, const Bind& y) {
+        auto depth = [](const fs::path& p) { return std::distance(p.begin(), p.end()); };
+        return depth(x.inside.lexically_normal()) < depth(y.inside.lexically_normal());
     });
-    for (const auto& [path, writable] : binds) a.insert(a.end(), {writable ? "--bind" : "--ro-bind", path.string(), path.string()});
+    for (const auto& b : binds) a.insert(a.end(), {b.writable ? "--bind" : "--ro-bind", b.host.string(), b.inside.string()});
+    // The sandbox's own pid 1 (bubblewrap's reaper) out of sight, and the root read-only: only
+    // /tmp and the writable binds take writes.
+    a.insert(a.end(), {"--tmpfs", "/proc/1", "--remount-ro", "/"});
     a.insert(a.end(), {"--chdir", spec.cwd.empty() ? std::string("/") : spec.cwd.string()});
     a.insert(a.end(), {"--seccomp", std::to_string(kSeccompFd), "--"});
     a.insert(a.end(), spec.argv.begin(), spec.argv.end());

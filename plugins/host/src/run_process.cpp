@@ -40,6 +40,11 @@ void write_file(const fs::path& file, const std::string& text) {
     if (!f) throw std::runtime_error("cannot write " + file.string());
 }
 
+// Where a sandboxed run finds its folders: fixed places, so nothing of the host's layout (the
+// workspace's path, the user's name) shows inside.
+const fs::path kInPlugin = "/run/consilium/plugin", kInInput = "/run/consilium/input",
+               kInOutput = "/run/consilium/output", kInWorker = "/run/consilium/bin/consilium-plugin-worker";
+
 // The launch every plugin run shares: the site's limits, and the sandbox unless the site turned it off.
 launch::Spec plugin_spec(const EffectiveLimits& limits) {
     launch::Spec spec;
@@ -112,15 +117,18 @@ ProcessRun run_command(const Manifest& m, const DiscoveredPlugin& plugin, const 
     write_file(input_dir / "context.json", context);
     if (m.inputs.volume && volume) write_volume_inputs(*volume, input_dir);
     launch::Spec spec = plugin_spec(limits);
+    const bool boxed = spec.sandbox.has_value();
     spec.argv = m.command;
-    spec.argv.front() = program->string();
-    spec.argv.insert(spec.argv.end(), {"--input", input_dir.string(), "--output", output_dir.string()});
-    spec.cwd = plugin.folder;
+    // A program inside the plugin's folder is named by its place inside the sandbox.
+    spec.argv.front() = boxed && program->string().rfind(plugin.folder.string() + "/", 0) == 0
+                            ? (kInPlugin / program->lexically_relative(plugin.folder)).string()
+                            : program->string();
+    spec.argv.insert(spec.argv.end(), {"--input", (boxed ? kInInput : input_dir).string(), "--output",
+                                       (boxed ? kInOutput : output_dir).string()});
+    spec.cwd = boxed ? kInPlugin : plugin.folder;
     spec.limits.address_space_bytes = std::uint64_t(limits.memory_mb) << 20;
-    if (spec.sandbox) {
-        spec.sandbox->read_only = {plugin.folder, input_dir};
-        spec.sandbox->writable = {output_dir};
-    }
+    if (boxed)
+        spec.sandbox->binds = {{plugin.folder, kInPlugin, false}, {input_dir, kInInput, false}, {output_dir, kInOutput, true}};
     r.outcome = run_worker(spec, timeout, options, true);
     if (r.outcome.status != RunStatus::succeeded) return r;
     const auto output_file = output_dir / "suggestions.json";
@@ -151,10 +159,15 @@ ProcessRun run_native(const Manifest& m, const DiscoveredPlugin& plugin, const s
     const std::uint64_t output_limit = static_cast<std::uint64_t>(limits.output_mb) << 20;
     write_file(context_file, context);
     const fs::path worker = options.worker.empty() ? default_worker() : fs::absolute(options.worker);
+    launch::Spec spec = plugin_spec(limits);
+    const bool boxed = spec.sandbox.has_value();
+    // The worker, library, context and work folder by their places inside the sandbox.
+    const fs::path in_worker = boxed ? kInWorker : worker, in_plugin = boxed ? kInPlugin : plugin.folder,
+                   in_context = boxed ? kInInput / "context.json" : context_file, in_work = boxed ? kInOutput : work_dir;
     std::vector<std::string> args = {
-        worker.string(), "--library", (plugin.folder / m.library).string(), "--context", context_file.string(),
-        "--work-dir", work_dir.string(), "--output", output_file.string(), "--output-limit", std::to_string(output_limit),
-        "--memory-mb", std::to_string(limits.memory_mb)};
+        in_worker.string(), "--library", (in_plugin / m.library).string(), "--context", in_context.string(),
+        "--work-dir", in_work.string(), "--output", (in_work / output_file.filename()).string(), "--output-limit",
+        std::to_string(output_limit), "--memory-mb", std::to_string(limits.memory_mb)};
     if (volume) {
         std::ostringstream dir;
         dir.precision(17);
@@ -166,14 +179,12 @@ ProcessRun run_native(const Manifest& m, const DiscoveredPlugin& plugin, const s
                                  "--direction", dir.str(), "--pixel", volume->float32 ? "float32" : "int16",
                                  "--modality", volume->modality, "--series-uid", volume->series_uid});
     }
-    launch::Spec spec = plugin_spec(limits);
     spec.argv = std::move(args);
     spec.fd3 = volume ? volume->fd : -1;
     // The worker sets the address-space limit itself, the mapped volume on top of memory_mb.
-    if (spec.sandbox) {
-        spec.sandbox->read_only = {worker, plugin.folder, context_file};
-        spec.sandbox->writable = {work_dir};
-    }
+    if (boxed)
+        spec.sandbox->binds = {{worker, kInWorker, false}, {plugin.folder, kInPlugin, false},
+                               {context_file, kInInput / "context.json", false}, {work_dir, kInOutput, true}};
     r.outcome = run_worker(spec, timeout, options);
     if (r.outcome.status != RunStatus::succeeded) return r;
     std::error_code ec;

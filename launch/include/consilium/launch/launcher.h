@@ -30,10 +30,17 @@ struct Limits {
 };
 
 // What the sandboxed process sees besides the system (/usr read-only, the loader's cache, a
-// fresh /proc and /dev, a private /tmp): these paths, each at its own path.
+// fresh /proc and /dev, a private /tmp): these binds, each host path at its own place inside.
+// Everything else inside is read-only, and nothing of the host's layout shows (a write to the
+// host path of the output's parent fails: that path does not exist inside).
+struct Bind {
+    std::filesystem::path host;
+    std::filesystem::path inside;  // absolute, e.g. /run/consilium/output
+    bool writable = false;
+};
+
 struct Sandbox {
-    std::vector<std::filesystem::path> read_only;
-    std::vector<std::filesystem::path> writable;
+    std::vector<Bind> binds;
     std::uint64_t tmp_bytes = 0;  // size of the private /tmp (0: the kernel's default, half the RAM)
 };
 
