@@ -14,6 +14,7 @@
 #include "consilium/decision/session.h"
 #include "consilium/decision/store.h"
 #include "consilium/plugins/discovery.h"
+#include "consilium/decision/plugin_state.h"
 #include "consilium/plugins/run.h"
 #include "consilium_plugin.h"
 
@@ -227,6 +228,13 @@ int bench(int runs, const std::string& library, int slices) {
     auto found = cp::discover_plugins(cp::SearchPath{{dir / "plugins"}});
     if (found.size() != 1 || !found[0].available) throw std::runtime_error("the no-op plugin was not discovered");
     BenchStore durable(dir / "durable.db", true), volatile_store(dir / "volatile.db", false);
+    for (auto* s : {&durable, &volatile_store}) {  // approved once, as an admin would (content_hash.h)
+        auto state = consilium::decision::default_plugin_state(found[0].id);
+        state.approved_sha256 = found[0].sha256;
+        auto tx = s->store->begin();
+        s->store->plugin_states().put(state);
+        tx->commit();
+    }
     const std::string context = cp::patient_context_bundle(*durable.store, durable.patient, nullptr);
     std::ofstream(dir / "context.json") << context;
     fs::create_directories(dir / "work");

@@ -1,6 +1,7 @@
 #pragma once
 // The fixture of the run_plugin suites (test_run.cpp, test_cancel.cpp): a scratch store with a
 // physician logged in and one patient; test plugins laid out in plugin folders and discovered.
+#include "approval_fixture.h"
 #include "manifest_fixture.h"
 
 #include "consilium/decision/plugin_state.h"
@@ -88,7 +89,7 @@ struct RunFixture {
     }
 
     RunResult run(const cp::DiscoveredPlugin& p, const std::optional<cp::VolumeInput>& v = std::nullopt) {
-        return cp::run_plugin(*store, *session, p, patient, v);
+        return consilium::test::run_approved(*store, *session, p, patient, v);
     }
 
     std::vector<AuditEntry> runs_audited() { return store->audit().entries({.action = "plugin.run"}); }

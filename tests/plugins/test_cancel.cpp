@@ -1,6 +1,7 @@
 // Cancelling a plugin run from another thread (as a GUI's Cancel button does) and from the CLI
 // with SIGINT/SIGTERM: the run ends as `cancelled`, audited, nothing stored, no quarantine; and
 // progress reaches the caller's callback on the thread that runs the plugin.
+#include "approval_fixture.h"
 #include "run_fixture.h"
 
 #include <fcntl.h>
@@ -48,7 +49,7 @@ struct CancelFixture : RunFixture {
         CancelLater cancel(delay);
         cp::RunOptions o;
         o.cancel = cancel.flag;
-        auto r = cp::run_plugin(*store, *session, p, patient, std::nullopt, o);
+        auto r = consilium::test::run_approved(*store, *session, p, patient, std::nullopt, o);
         elapsed_ms = ms_since(t0);
         return r;
     }
@@ -86,7 +87,7 @@ BOOST_AUTO_TEST_CASE(cancelled_before_the_start_runs_nothing) {
     o.cancel = std::make_shared<std::atomic<bool>>(true);
     int progress_calls = 0;
     o.progress = [&](double) { ++progress_calls; };
-    auto r = cp::run_plugin(*store, *session, plugin("good"), patient, std::nullopt, o);
+    auto r = consilium::test::run_approved(*store, *session, plugin("good"), patient, std::nullopt, o);
     expect_failure(r, RunStatus::cancelled, "cancelled by doc");
     BOOST_TEST(progress_calls == 0);
 }
@@ -110,7 +111,7 @@ BOOST_AUTO_TEST_CASE(native_progress_reaches_the_running_thread) {
         values.push_back(f);
         threads.push_back(std::this_thread::get_id());
     };
-    auto r = cp::run_plugin(*store, *session, plugin("progress"), patient, std::nullopt, o);
+    auto r = consilium::test::run_approved(*store, *session, plugin("progress"), patient, std::nullopt, o);
     BOOST_TEST_INFO("reason: " << r.reason);
     BOOST_TEST(r.status == RunStatus::succeeded);
     BOOST_TEST(values == (std::vector<double>{0.5, 0.75, 1.0}), boost::test_tools::per_element());
@@ -127,7 +128,7 @@ BOOST_AUTO_TEST_CASE(command_progress_reaches_the_running_thread) {
         values.push_back(f);
         threads.push_back(std::this_thread::get_id());
     };
-    auto r = cp::run_plugin(*store, *session, p, patient, std::nullopt, o);
+    auto r = consilium::test::run_approved(*store, *session, p, patient, std::nullopt, o);
     BOOST_TEST_INFO("reason: " << r.reason);
     BOOST_TEST(r.status == RunStatus::succeeded);
     BOOST_TEST(values == (std::vector<double>{0.25, 0.5}), boost::test_tools::per_element());
@@ -169,6 +170,7 @@ struct CliFixture {
         auto file = write_plugin(dir / "plugins", "wait", m);
         consilium::test::write_file(file.parent_path() / "run.sh",
                                     "touch '" + (dir / "started").string() + "'\nsleep 600\n");
+        BOOST_REQUIRE(as("admin", {"plugins", "approve", "org.test.cmd.wait"}).exit_code == 0);  // content_hash.h
     }
 
     // Starts `plugins run` as doc, sends `sig` once the plugin has started; the exit code and stdout.

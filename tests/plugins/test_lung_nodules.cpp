@@ -2,6 +2,7 @@
 // chest CT of chest_phantom.h, the volume in a memfd as the CLI hands it over: every nodule found
 // near its centre with about its size, nothing for the vessel, the mass or the air around the
 // patient, and the label mask kept in the evidence folder with the volume's geometry.
+#include "approval_fixture.h"
 #include "chest_phantom.h"
 #include "evidence_fixture.h"
 
@@ -104,7 +105,7 @@ BOOST_AUTO_TEST_CASE(finds_every_nodule_of_the_chest_phantom_and_nothing_else) {
     options.evidence_dir = dir / "evidence";
     std::vector<std::string> logs;
     options.log = [&](const std::string& level, const std::string& text) { logs.push_back(level + " " + text); };
-    const auto r = cp::run_plugin(*store, *session, shipped(), patient, volume.input, options);
+    const auto r = consilium::test::run_approved(*store, *session, shipped(), patient, volume.input, options);
     for (const auto& l : logs) BOOST_TEST_MESSAGE(l);
     BOOST_TEST_INFO("reason: " << r.reason);
     BOOST_REQUIRE(r.status == RunStatus::succeeded);
@@ -189,7 +190,7 @@ BOOST_AUTO_TEST_CASE(a_series_other_than_ct_is_refused_before_the_plugin_starts)
     phantom.dims = {64, 64, 8};
     SharedVolume volume(phantom.dims, phantom.spacing, phantom.origin, phantom.voxels());
     volume.input.modality = "MR";
-    const auto r = cp::run_plugin(*store, *session, shipped(), patient, volume.input);
+    const auto r = consilium::test::run_approved(*store, *session, shipped(), patient, volume.input);
     BOOST_TEST_INFO("reason: " << r.reason);
     BOOST_TEST(r.status == RunStatus::rejected);
     BOOST_TEST(r.reason.find("reads CT series; this series is MR") != std::string::npos);
@@ -210,13 +211,13 @@ BOOST_AUTO_TEST_CASE(a_childs_scan_is_refused_unless_a_clinician_asks_for_it) {
     }
     const ChestPhantom phantom;
     SharedVolume volume(phantom.dims, phantom.spacing, phantom.origin, phantom.voxels());
-    auto refused = cp::run_plugin(*store, *session, shipped(), patient, volume.input);
+    auto refused = consilium::test::run_approved(*store, *session, shipped(), patient, volume.input);
     BOOST_TEST_INFO("reason: " << refused.reason);
     BOOST_TEST(refused.status == RunStatus::rejected);
     BOOST_TEST(refused.reason.find("outside intended use: age 9 years is below the minimum 18") != std::string::npos);
     cp::RunOptions options;
     options.outside_intended_use = true;
-    auto ran = cp::run_plugin(*store, *session, shipped(), patient, volume.input, options);
+    auto ran = consilium::test::run_approved(*store, *session, shipped(), patient, volume.input, options);
     BOOST_TEST_INFO("reason: " << ran.reason);
     BOOST_REQUIRE(ran.status == RunStatus::succeeded);
     BOOST_TEST(ran.suggestions.size() == phantom.nodules.size());

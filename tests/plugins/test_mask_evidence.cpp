@@ -3,6 +3,7 @@
 // volume's geometry (LPS, or RAS converted) is copied to <evidence>/run-<id>/ and the stored item
 // names it there; any other mask makes the run invalid_output, naming the file and what differs,
 // with nothing stored and nothing kept.
+#include "approval_fixture.h"
 #include "evidence_fixture.h"
 #include "manifest_fixture.h"
 
@@ -69,7 +70,7 @@ struct MaskFixture : consilium::test::evidence::StoreFixture {
     cp::RunResult run(const cp::DiscoveredPlugin& p) {
         cp::RunOptions o;
         o.evidence_dir = dir / "evidence";
-        return cp::run_plugin(*store, *session, p, patient, volume.input, o);
+        return consilium::test::run_approved(*store, *session, p, patient, volume.input, o);
     }
 };
 

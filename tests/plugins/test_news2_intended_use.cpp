@@ -1,6 +1,7 @@
 // The shipped NEWS2 plugin keeps to its intended use on its own (adults 16 and over, not in
 // pregnancy), for hosts that do not enforce the manifest: its check on context Bundles, and the
 // real plugin declining a child through the host when its manifest states no population.
+#include "approval_fixture.h"
 #include "run_fixture.h"
 
 #include "intended_use.h"  // plugins/news2/src
@@ -99,7 +100,7 @@ BOOST_FIXTURE_TEST_CASE(a_clinicians_override_reaches_the_real_plugin, RunFixtur
     BOOST_TEST(run(p).status == RunStatus::rejected);  // the host refuses first
     cp::RunOptions o;
     o.outside_intended_use = true;
-    auto r = cp::run_plugin(*store, *session, p, patient, std::nullopt, o);
+    auto r = consilium::test::run_approved(*store, *session, p, patient, std::nullopt, o);
     BOOST_TEST_INFO("reason: " << r.reason);
     BOOST_REQUIRE(r.status == RunStatus::succeeded);
     const auto list = store->suggestions().list_for_patient(patient);

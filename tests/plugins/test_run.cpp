@@ -1,6 +1,7 @@
 // run_plugin: native plugins run out of process; faults (crash, abort, hang, memory, garbage,
 // invalid suggestions, oversized output, missing entry, wrong ABI) give a failed run with a clear
 // reason, nothing stored, the run audited; quarantine after 3 failures in a row.
+#include "approval_fixture.h"
 #include "run_fixture.h"
 
 #include <fcntl.h>
@@ -16,7 +17,7 @@ BOOST_AUTO_TEST_CASE(good_plugin_is_stored_and_audited) {
     std::vector<double> progress;
     cp::RunOptions o;
     o.progress = [&](double f) { progress.push_back(f); };
-    auto r = cp::run_plugin(*store, *session, plugin("good"), patient, std::nullopt, o);
+    auto r = consilium::test::run_approved(*store, *session, plugin("good"), patient, std::nullopt, o);
     BOOST_TEST_INFO("reason: " << r.reason);
     BOOST_TEST(r.status == RunStatus::succeeded);
     BOOST_REQUIRE(r.suggestions.size() == 1u);
@@ -110,7 +111,7 @@ printf '%s' '{"suggestions":[{"kind":"risk","confidence":0.6,"summary":"CHA2DS2-
     std::vector<double> progress;
     cp::RunOptions o;
     o.progress = [&](double f) { progress.push_back(f); };
-    auto r = cp::run_plugin(*store, *session, p, patient, std::nullopt, o);
+    auto r = consilium::test::run_approved(*store, *session, p, patient, std::nullopt, o);
     BOOST_TEST_INFO("reason: " << r.reason);
     BOOST_TEST(r.status == RunStatus::succeeded);
     BOOST_REQUIRE(r.suggestions.size() == 1u);

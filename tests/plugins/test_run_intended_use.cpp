@@ -2,6 +2,7 @@
 // before the plugin starts (rejected, the rule and the patient's value in the reason, audited, not
 // counted toward quarantine); a clinician may run it anyway, and the run and every suggestion are
 // marked; a plugin declining a patient itself is a refusal, not a failure.
+#include "approval_fixture.h"
 #include "run_fixture.h"
 
 #include "consilium/decision/errors.h"
@@ -129,7 +130,7 @@ printf '%s' '{"suggestions":[{"kind":"risk","summary":"NEWS2 1","rationale":"r"}
 )SH", 30, kAdultsNotPregnant);
     cp::RunOptions o;
     o.outside_intended_use = true;
-    auto r = cp::run_plugin(*store, *session, p, patient, std::nullopt, o);
+    auto r = consilium::test::run_approved(*store, *session, p, patient, std::nullopt, o);
     BOOST_TEST_INFO("reason: " << r.reason);
     BOOST_REQUIRE(r.status == RunStatus::succeeded);
     BOOST_TEST(r.outside_intended_use == "outside intended use: age 9 years is below the minimum 16");
@@ -142,7 +143,7 @@ printf '%s' '{"suggestions":[{"kind":"risk","summary":"NEWS2 1","rationale":"r"}
     BOOST_TEST(d["outside_intended_use"] == "outside intended use: age 9 years is below the minimum 16");
     // Inside the population the flag changes nothing: no mark, no tag.
     set_birth_date("1960-01-01");
-    auto inside = cp::run_plugin(*store, *session, plugin("good", 30, 512, kAdultsNotPregnant), patient, std::nullopt, o);
+    auto inside = consilium::test::run_approved(*store, *session, plugin("good", 30, 512, kAdultsNotPregnant), patient, std::nullopt, o);
     BOOST_TEST(inside.status == RunStatus::succeeded);
     BOOST_TEST(!store->suggestions().list_for_patient(patient).back().outside_intended_use);
 }
@@ -154,7 +155,7 @@ BOOST_AUTO_TEST_CASE(only_clinicians_may_run_a_model_outside_its_intended_use) {
     auto dev = login(*store, "dev", "dev-password");
     cp::RunOptions o;
     o.outside_intended_use = true;
-    BOOST_CHECK_THROW(cp::run_plugin(*store, dev, plugin("good", 30, 512, kAdultsNotPregnant), patient, std::nullopt, o),
+    BOOST_CHECK_THROW(consilium::test::run_approved(*store, dev, plugin("good", 30, 512, kAdultsNotPregnant), patient, std::nullopt, o),
                       NotPermitted);
     BOOST_TEST(runs_audited().empty());
 }

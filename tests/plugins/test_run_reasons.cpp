@@ -2,6 +2,7 @@
 // of its stderr, in the reason, the stored run and the audit entry; failures of the host (cannot
 // start, cannot write the inputs) never count toward quarantine; and every path handed to a
 // plugin is absolute, so runs work whatever the caller's working directory and relative paths.
+#include "approval_fixture.h"
 #include "run_fixture.h"
 
 #include <algorithm>
@@ -99,7 +100,7 @@ BOOST_AUTO_TEST_CASE(inputs_that_cannot_be_written_are_the_hosts_failure) {
     o.work_dir = dir / "a-file" / "work";  // cannot be created: its parent is a file
     for (auto p : {plugin("good"), command_plugin("good", "exit 0\n")})
         for (int i = 0; i < cp::kQuarantineAfter + 1; ++i) {
-            auto r = cp::run_plugin(*store, *session, p, patient, std::nullopt, o);
+            auto r = consilium::test::run_approved(*store, *session, p, patient, std::nullopt, o);
             BOOST_TEST(r.status == RunStatus::failed);
             BOOST_TEST(r.host_fault);
             BOOST_TEST(r.reason.find("the run could not be set up") == 0u);
@@ -127,7 +128,7 @@ printf '%s' '{"suggestions":[]}' > "$out/suggestions.json"
     o.evidence_dir = "ws/evidence";
     for (const auto& p : {command, native})
         for (int i = 0; i < 4; ++i) {
-            auto r = cp::run_plugin(*store, *session, p, patient, std::nullopt, o);
+            auto r = consilium::test::run_approved(*store, *session, p, patient, std::nullopt, o);
             BOOST_TEST_INFO(p.id << " run " << i << ": " << r.reason);
             BOOST_TEST(r.status == RunStatus::succeeded);
         }
