@@ -33,7 +33,7 @@ DemoFindings& demo() {
         const auto a = run["suggestions"][0].get<std::int64_t>(), b = run["suggestions"][1].get<std::int64_t>();
         REQUIRE_EXIT(f->as("radiologist", {"review", std::to_string(a), "accept"}), 0);
         REQUIRE_EXIT(f->as("physician", {"review", std::to_string(b), "modify", "--reason", "a granuloma, calcified on the old film",
-                                         "--concept", "http://snomed.info/sct|45204000|Granuloma"}),
+                                         "--concept", "http://snomed.info/sct|45647009|Granuloma"}),
                      0);
         f->accepted = f->suggestion(a);
         f->modified = f->suggestion(b);

@@ -290,8 +290,8 @@ BOOST_AUTO_TEST_CASE(modified_finding_carries_the_clinicians_concept) {
     const fs::path sr = out["sr"]["file"].get<std::string>(), seg = out["seg"]["file"].get<std::string>();
     dumps_clean(sr);
     dumps_clean(seg);
-    check_sr(sr, d.modified, out, "physician", "45204000", true);
-    check_seg(seg, d.modified, out, "physician", "45204000");
+    check_sr(sr, d.modified, out, "physician", "45647009", true);
+    check_seg(seg, d.modified, out, "physician", "45647009");
 }
 
 BOOST_AUTO_TEST_CASE(what_may_not_leave_is_refused_and_nothing_is_written) {
