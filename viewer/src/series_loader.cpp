@@ -325,6 +325,7 @@ Volume load_series(const ScanResult& scan, const Series& series, const LoadOptio
             *options.statistics = statistics(v);
         }
     }
+    v.voxels->seal();  // the images as loaded, for good: no plugin handed them can change them
     return v;
 }
 

@@ -1,5 +1,6 @@
 #include "consilium/viewer/voxel_buffer.h"
 
+#include <fcntl.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -14,7 +15,7 @@ namespace {
 class SharedBuffer final : public VoxelBuffer {
 public:
     SharedBuffer(std::size_t bytes, const char* name) : size_(bytes) {
-        fd_ = memfd_create(name, MFD_CLOEXEC);
+        fd_ = memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
         if (fd_ < 0) throw std::runtime_error(std::string("cannot create shared memory: ") + std::strerror(errno));
         if (ftruncate(fd_, static_cast<off_t>(bytes ? bytes : 1)) != 0) {
             int e = errno;
@@ -36,6 +37,12 @@ public:
     const void* data() const override { return data_; }
     std::size_t size() const override { return size_; }
     int descriptor() const override { return fd_; }
+    bool seal() override {
+        // Read-only in place (the address stays), then sealed: the kernel refuses F_SEAL_WRITE
+        // while any writable shared mapping exists (the decoders' have ended by now).
+        if (mmap(data_, size_ ? size_ : 1, PROT_READ, MAP_SHARED | MAP_FIXED, fd_, 0) == MAP_FAILED) return false;
+        return fcntl(fd_, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) == 0;
+    }
 
 private:
     std::size_t size_;

@@ -4,6 +4,7 @@
 
 #include "output_validation.h"
 #include "run_inputs.h"
+#include "sealed_volume.h"
 
 #include "consilium/decision/crypto.h"
 
@@ -180,7 +181,9 @@ ProcessRun run_native(const Manifest& m, const DiscoveredPlugin& plugin, const s
                                  "--modality", volume->modality, "--series-uid", volume->series_uid});
     }
     spec.argv = std::move(args);
-    spec.fd3 = volume ? volume->fd : -1;
+    std::optional<SealedVolume> sealed;  // never the displayed voxels writable: sealed, or a sealed copy
+    if (volume) sealed.emplace(*volume);
+    spec.fd3 = sealed ? sealed->fd() : -1;
     // The worker sets the address-space limit itself, the mapped volume on top of memory_mb.
     if (boxed)
         spec.sandbox->binds = {{worker, kInWorker, false}, {plugin.folder, kInPlugin, false},

@@ -16,6 +16,11 @@ public:
     virtual std::size_t size() const = 0;
     // A file descriptor another process can map (shared memory), or -1.
     virtual int descriptor() const { return -1; }
+    // Makes the voxels read-only for good, in this process too: shared memory is remapped
+    // read-only and its descriptor sealed (F_SEAL_WRITE, SHRINK, GROW), so no process it is
+    // handed to (a plugin) can map it writable. True when the descriptor is sealed. Call once
+    // nothing writes any more (after loading).
+    virtual bool seal() { return false; }
 };
 
 // Anonymous shared memory of `bytes`, zero-filled; `name` shows in /proc/PID/fd for debugging.
