@@ -83,6 +83,8 @@ pacs::FindingExportRequest prepare(const Context& ctx, Workspace& ws, std::int64
                        (ws.folder() / series->folder).string());
     req.algorithm_name = algorithm_name(ctx, ws.folder(), s->plugin_id);
     if (auto mask = pacs::read_finding_evidence(*s).mask_file) req.mask = label_mask(ws.folder() / *mask, who);
+    // The reviewer's measurements on the series travel with the finding they read it for.
+    if (s->reviewed_by) req.measurements = store.measurements().of_series(req.source_series_uid, *s->reviewed_by);
     return req;
 }
 

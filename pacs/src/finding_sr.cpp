@@ -84,6 +84,69 @@ std::string decision_words(const decision::Suggestion& s) {
     return out;
 }
 
+// SNOMED CT concepts of the reader's measurements (checked: identifiers with valid check digits).
+const DSRCodedEntryValue kLength("410668003", "SCT", "Length");
+const DSRCodedEntryValue kArea("42798000", "SCT", "Area");
+const DSRCodedEntryValue kMean("373098007", "SCT", "Mean");
+const DSRCodedEntryValue kStandardDeviation("386136009", "SCT", "Standard deviation");
+
+DSRNumericMeasurementValue measured(double value, const char* ucum, const char* meaning) {
+    return DSRNumericMeasurementValue(number(value).c_str(), DSRCodedEntryValue(ucum, "UCUM", meaning));
+}
+
+// One measurement group per distance or region the reviewer drew on the series (the cursor is on
+// a measurement group; it ends on the last one written). The points are where it was drawn (LPS).
+void write_reader_measurements(TreeWriter& w, const std::vector<decision::Measurement>& list, const SourceSeries& series) {
+    for (const auto& m : list) {
+        w.add(DSRTypes::RT_contains, DSRTypes::VT_Container, CODE_DCM_MeasurementGroup);
+        w.child(DSRTypes::RT_hasObsContext, DSRTypes::VT_Text, CODE_DCM_TrackingIdentifier);
+        w.text("Measurement " + std::to_string(m.id) + " by " + m.user_name + " at " + m.created_at);
+        w.add(DSRTypes::RT_hasObsContext, DSRTypes::VT_UIDRef, CODE_DCM_TrackingUniqueIdentifier);
+        w.text(new_dicom_uid());
+        const bool distance = m.kind == decision::MeasurementKind::distance;
+        const auto& a = m.from_lps;
+        const auto& b = m.to_lps;
+        if (!distance) {
+            // A rectangle in the plane it was drawn in: its corners are said in words (its other two
+            // corners depend on that plane, which is not kept).
+            char corners[160];
+            std::snprintf(corners, sizeof corners, "Rectangle from (%.1f, %.1f, %.1f) to (%.1f, %.1f, %.1f) mm, LPS", a[0], a[1],
+                          a[2], b[0], b[1], b[2]);
+            w.add(DSRTypes::RT_contains, DSRTypes::VT_Text, CODE_DCM_Comment);
+            w.text(corners);
+        } else {
+            // The measured line itself.
+            w.add(DSRTypes::RT_contains, DSRTypes::VT_SCoord3D, CODE_DCM_RegionInSpace);
+            DSRSpatialCoordinates3DValue shape(DSRTypes::GT3_Polyline);
+            auto& points = shape.getGraphicDataList();
+            points.addItem(static_cast<Float32>(a[0]), static_cast<Float32>(a[1]), static_cast<Float32>(a[2]));
+            points.addItem(static_cast<Float32>(b[0]), static_cast<Float32>(b[1]), static_cast<Float32>(b[2]));
+            ok(shape.setFrameOfReferenceUID(series.frame_of_reference_uid.c_str()), "frame of reference");
+            ok(w.item().setSpatialCoordinates3D(shape), "distance");
+        }
+        if (distance && m.length_mm) {
+            w.add(DSRTypes::RT_contains, DSRTypes::VT_Num, kLength);
+            ok(w.item().setNumericValue(measured(*m.length_mm, "mm", "millimeter")), "length");
+        }
+        if (!distance && m.area_mm2) {
+            w.add(DSRTypes::RT_contains, DSRTypes::VT_Num, kArea);
+            ok(w.item().setNumericValue(measured(*m.area_mm2, "mm2", "square millimeter")), "area");
+        }
+        const bool hounsfield = m.unit == "HU";
+        if (m.mean) {
+            w.add(DSRTypes::RT_contains, DSRTypes::VT_Num, kMean);
+            ok(w.item().setNumericValue(measured(*m.mean, hounsfield ? "[hnsf'U]" : "1", hounsfield ? "Hounsfield unit" : "no units")),
+               "mean");
+        }
+        if (m.sd) {
+            w.add(DSRTypes::RT_contains, DSRTypes::VT_Num, kStandardDeviation);
+            ok(w.item().setNumericValue(measured(*m.sd, hounsfield ? "[hnsf'U]" : "1", hounsfield ? "Hounsfield unit" : "no units")),
+               "standard deviation");
+        }
+        w.up();
+    }
+}
+
 }  // namespace
 
 void write_finding_sr(const SrInput& in, const fs::path& file) {
@@ -229,6 +292,8 @@ void write_finding_sr(const SrInput& in, const fs::path& file) {
     }
     w.add(DSRTypes::RT_contains, DSRTypes::VT_Text, CODE_DCM_Comment);
     w.text(decision_words(s));
+    w.up();  // back to the finding's measurement group
+    write_reader_measurements(w, req.measurements, series);
 
     auto& schemes = doc.getCodingSchemeIdentification();
     ok(schemes.addItem(kLocalScheme), "coding scheme");

@@ -282,6 +282,38 @@ BOOST_AUTO_TEST_CASE(accepted_finding_as_sr_and_seg) {
     BOOST_TEST(entries == 2u);
 }
 
+BOOST_AUTO_TEST_CASE(the_reviewers_measurements_on_the_series_go_into_the_sr) {
+    auto& d = demo();
+    const auto db = d.cli.workspace / "consilium.db";
+    const std::string series = "(SELECT id FROM imaging_series WHERE series_uid = '" + d.series_uid + "')";
+    auto add = [&](const std::string& user, const std::string& kind, const std::string& values, const std::string& deleted) {
+        clitest::sqlite(db, "INSERT INTO measurement(series_id, user_name, kind, from_x, from_y, from_z, to_x, to_y, to_z, "
+                            "length_mm, area_mm2, mean, sd, unit, created_at, deleted_by, deleted_at) VALUES (" +
+                                series + ", '" + user + "', '" + kind + "', -10, 20, -150, 30.5, 20, -150, " + values +
+                                ", 'HU', '2026-01-02T10:00:00Z', " + deleted + ")");
+    };
+    add("radiologist", "distance", "42.5, NULL, NULL, NULL", "NULL, NULL");
+    add("radiologist", "region", "NULL, 315.25, -612.5, 48.25", "NULL, NULL");
+    add("radiologist", "distance", "11.125, NULL, NULL, NULL", "'radiologist', '2026-01-02T11:00:00Z'");  // deleted
+    add("physician", "distance", "77.75, NULL, NULL, NULL", "NULL, NULL");  // another reader's
+    const auto id = d.accepted["id"].get<std::int64_t>();
+    const auto out = exported("radiologist", id, d.dir / "with-measurements");
+    const fs::path sr = out["sr"]["file"].get<std::string>();
+    dumps_clean(sr);
+    auto tree = run_program({"dsrdump", "-q", "+Pc", sr.string()});
+    BOOST_TEST(tree.exit_code == 0, shown(tree));
+    CHECK_CONTAINS(tree.out, "410668003");   // Length
+    CHECK_CONTAINS(tree.out, "42.500");
+    CHECK_CONTAINS(tree.out, "42798000");    // Area
+    CHECK_CONTAINS(tree.out, "315.250");
+    CHECK_CONTAINS(tree.out, "-612.500");    // mean HU
+    CHECK_CONTAINS(tree.out, "hnsf");
+    CHECK_CONTAINS(tree.out, "Measurement ");
+    BOOST_TEST(tree.out.find("11.125") == std::string::npos, "a deleted measurement was exported");
+    BOOST_TEST(tree.out.find("77.750") == std::string::npos, "another reader's measurement was exported");
+    clitest::sqlite(db, "DELETE FROM measurement");
+}
+
 BOOST_AUTO_TEST_CASE(modified_finding_carries_the_clinicians_concept) {
     auto& d = demo();
     const auto id = d.modified["id"].get<std::int64_t>();

@@ -10,6 +10,7 @@
 //
 // Plain data in, files out: no store access here. The caller reads the suggestion, the series'
 // files and the mask (the CLI loads the NRRD with the viewer) and audits what it does with them.
+#include "consilium/decision/measurement_record.h"
 #include "consilium/decision/suggestion.h"
 
 #include <array>
@@ -56,6 +57,9 @@ struct FindingExportRequest {
     std::optional<LabelMask> mask;                     // needed when the evidence names a mask
     std::string software_version;                      // Consilium's, for the equipment modules
     std::string institution = "Consilium workstation"; // the verifying observer's organization
+    // The reviewer's own measurements on that series (distances, regions): part of the reading,
+    // each written as a measurement group of its own beside the finding's.
+    std::vector<decision::Measurement> measurements;
 };
 
 struct ExportedObject {
