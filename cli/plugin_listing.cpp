@@ -25,6 +25,8 @@ std::vector<ListedPlugin> list_plugins(decision::Workspace& ws, const Context& c
 }
 
 const ListedPlugin& find_listed_plugin(const std::vector<ListedPlugin>& all, const std::string& id) {
+    for (const auto& l : all)  // a shipped plugin's id is its own, wherever it is on the path
+        if (l.found.id == id && l.found.shipped) return l;
     for (const auto& l : all)
         if (l.found.id == id) return l;
     throw decision::NotFound("plugin '" + id + "': not found on the plugin search path");

@@ -25,7 +25,7 @@ struct ListedPlugin {
 
 std::vector<ListedPlugin> list_plugins(decision::Workspace& ws, const Context& ctx);
 
-// The winning entry for an id (the first on the search path); NotFound otherwise.
+// The winning entry for an id (the shipped plugin's, else the first on the search path); NotFound otherwise.
 const ListedPlugin& find_listed_plugin(const std::vector<ListedPlugin>& all, const std::string& id);
 
 }  // namespace consilium::cli

@@ -194,6 +194,7 @@ BOOST_FIXTURE_TEST_CASE(a_failing_plugins_own_words_reach_the_reason_the_stored_
  "inputs": {"volume": false, "modalities": [], "timeline": false}, "outputs": ["risk"], "limits": {"timeout_s": 30, "memory_mb": 256},
  "model": {"version": "0", "intended_use": "test", "training_data": "none", "performance": "none", "limitations": "none"}})J");
     REQUIRE_EXIT(as("doc", {"import", write("p.json", patient_bundle("P1", "1960-01-01", "male")).string()}), 0);
+    REQUIRE_EXIT(as("admin", {"plugins", "approve", "org.example.broken"}), 0);
     auto r = as("doc", {"--json", "plugins", "run", "org.example.broken", "--patient", "P1"});
     CHECK_EXIT(r, 2);
     auto out = parse_json(r.out, "failed run");
@@ -221,6 +222,7 @@ BOOST_FIXTURE_TEST_CASE(a_plugin_the_host_cannot_start_is_never_quarantined, Tea
  "kind": "command", "command": ["no-such-interpreter-7f3a", "run.py"], "outputs": ["risk"],
  "model": {"version": "0", "intended_use": "test"}})");
     REQUIRE_EXIT(as("doc", {"import", write("p.json", patient_bundle("P1", "1960-01-01", "male")).string()}), 0);
+    REQUIRE_EXIT(as("admin", {"plugins", "approve", "org.example.missing"}), 0);
     for (int i = 0; i < 4; ++i) {
         auto r = as("doc", {"--json", "plugins", "run", "org.example.missing", "--patient", "P1"});
         CHECK_CONTAINS(parse_json(r.out, "run").at("reason").get<std::string>(), "cannot start the plugin");

@@ -23,7 +23,10 @@ struct WithPlugins : Team {
     WithPlugins() {
         write("plugin-path/good/plugin.json", kGood);
         write("plugin-path/broken/plugin.json", kBroken);
+        approve("org.example.good");
     }
+    // As an admin approves a plugin's content before it may run (content_hash.h).
+    void approve(const std::string& id) const { REQUIRE_EXIT(as_p("admin", {"plugins", "approve", id}), 0); }
     RunResult as_p(const std::string& user, std::vector<std::string> args) const {
         std::vector<std::string> argv{cli_binary(), "--workspace", cli.workspace.string(), "--user", user};
         argv.insert(argv.end(), args.begin(), args.end());
@@ -112,8 +115,8 @@ BOOST_FIXTURE_TEST_CASE(developer_disables_and_enables_audited, WithPlugins) {
 }
 
 BOOST_FIXTURE_TEST_CASE(enabling_lifts_a_quarantine, WithPlugins) {
-    sqlite(cli.db(), "INSERT INTO plugin_state(plugin_id, enabled, quarantined, failures_in_a_row, reason) "
-                     "VALUES ('org.example.good', 0, 1, 3, 'failed 3 times in a row')");
+    sqlite(cli.db(), "UPDATE plugin_state SET enabled = 0, quarantined = 1, failures_in_a_row = 3, "
+                     "reason = 'failed 3 times in a row' WHERE plugin_id = 'org.example.good'");
     auto good = entry(json_p("doc", {"plugins", "list"}), "org.example.good");
     BOOST_TEST(good.at("available") == false);
     CHECK_CONTAINS(good.at("reason").get<std::string>(), "quarantined");
@@ -141,6 +144,7 @@ BOOST_FIXTURE_TEST_CASE(run_native_plugin_through_the_cli, WithPlugins) {
               R"({"id":"org.test.)" + b + R"(","name":"t","version":"1.0.0","kind":"native","library":")" + b +
                   R"(.so","outputs":["risk"],"model":{"version":"m-1","intended_use":"testing"}})");
         fs::copy_file(fs::path(libs) / (b + ".so"), plugins / b / (b + ".so"));
+        approve("org.test." + b);
     }
     auto file = write("patient.json", R"({"resourceType":"Patient","id":"p1",
       "identifier":[{"type":{"coding":[{"code":"MR"}]},"value":"RUN-1"}],"name":[{"family":"Doe","given":["Ann"]}]})");

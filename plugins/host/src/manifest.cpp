@@ -1,5 +1,6 @@
 #include "consilium/plugins/manifest.h"
 
+#include "bounded_json.h"
 #include "manifest_reader.h"
 
 #include <algorithm>
@@ -59,12 +60,10 @@ json read_manifest_object(const std::filesystem::path& file, std::string& text) 
     buffer << in.rdbuf();
     if (!in) throw decision::InputError(where, "cannot be read");
     text = buffer.str();
-    json doc;
-    try {
-        doc = json::parse(text);
-    } catch (const json::parse_error& e) {
-        throw decision::InputError(where, std::string("not valid JSON: ") + e.what());
-    }
+    // Depth-bounded: a manifest is flat, and one nested absurdly deep must not reach anything recursive.
+    auto parsed = detail::parse_bounded(text);
+    if (!parsed.error.empty()) throw decision::InputError(where, parsed.error);
+    json doc = std::move(parsed.value);
     if (!doc.is_object()) throw decision::InputError(where, "must hold one JSON object, not " + std::string(doc.type_name()));
     return doc;
 }

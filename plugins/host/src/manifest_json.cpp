@@ -2,13 +2,15 @@
 #include "consilium/text/json_text.h"
 #include "consilium/plugins/manifest.h"
 
+#include "bounded_json.h"
+
 #include <nlohmann/json.hpp>
 
 namespace consilium::plugins {
 
 std::string manifest_json(const Manifest& m) {
     using nlohmann::json;
-    json out = json::parse(m.raw_json, nullptr, false);
+    json out = detail::parse_bounded(m.raw_json).value;  // read bounded once already; bounded again
     if (!out.is_object()) out = json::object();
     out["id"] = m.id;
     out["name"] = m.name;

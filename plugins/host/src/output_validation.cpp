@@ -3,10 +3,16 @@
 #include "consilium/text/json_text.h"
 #include "output_validation.h"
 
+#include "bounded_json.h"
+
+#include "consilium/text/utf8.h"
+
 #include "consilium/plugins/run.h"
 
 #include <cmath>
 #include <filesystem>
+#include <initializer_list>
+#include <string_view>
 
 namespace consilium::plugins {
 namespace {
@@ -28,6 +34,21 @@ std::size_t utf8_length(const std::string& s) {
 
 bool is_string_or_absent(const json& o, const char* key) { return !o.contains(key) || o[key].is_string(); }
 
+// The schema of PLUGINS.md is closed: a key it does not name is a mistake (or a channel for data
+// nobody checks) and makes the output invalid. "" when every key is known, else why not.
+std::string unknown_key(const json& o, std::initializer_list<std::string_view> known, const char* where) {
+    for (auto it = o.begin(); it != o.end(); ++it) {
+        bool listed = false;
+        for (auto k : known) listed = listed || it.key() == k;
+        if (listed) continue;
+        std::string name = text::valid_utf8(it.key().substr(0, 64));
+        std::string names;
+        for (auto k : known) names += (names.empty() ? "" : ", ") + std::string(k);
+        return std::string(where) + " has an unknown key '" + name + "' (known: " + names + ")";
+    }
+    return {};
+}
+
 bool number_triple(const json& v) {
     if (!v.is_array() || v.size() != 3) return false;
     for (const auto& x : v)
@@ -39,9 +60,11 @@ std::string validate_evidence(const json& e, const std::optional<VolumeInput>& v
     if (!e.is_object() || !e.contains("type") || !e["type"].is_string()) return "an evidence item without a string \"type\"";
     const auto type = e["type"].get<std::string>();
     if (type == "observation") {
+        if (auto why = unknown_key(e, {"type", "ref"}, "observation evidence"); !why.empty()) return why;
         if (!e.contains("ref") || !e["ref"].is_string() || e["ref"].get<std::string>().empty())
             return "observation evidence without a \"ref\" string";
     } else if (type == "roi") {
+        if (auto why = unknown_key(e, {"type", "center_lps", "size_mm"}, "roi evidence"); !why.empty()) return why;
         if (!e.contains("center_lps") || !number_triple(e["center_lps"])) return "roi evidence: center_lps must be 3 numbers";
         if (!e.contains("size_mm") || !number_triple(e["size_mm"])) return "roi evidence: size_mm must be 3 numbers";
         for (const auto& x : e["size_mm"])
@@ -60,17 +83,19 @@ std::string validate_evidence(const json& e, const std::optional<VolumeInput>& v
             }
         }
     } else if (type == "mask") {
+        if (auto why = unknown_key(e, {"type", "file"}, "mask evidence"); !why.empty()) return why;
         if (!e.contains("file") || !e["file"].is_string()) return "mask evidence without a \"file\" string";
         fs::path f = e["file"].get<std::string>();
         if (f.empty() || f.is_absolute()) return "mask evidence: file must be relative to the work folder";
         for (const auto& part : f)
             if (part == "..") return "mask evidence: file must stay inside the work folder";
     } else if (type == "reference") {
+        if (auto why = unknown_key(e, {"type", "text", "url"}, "reference evidence"); !why.empty()) return why;
         if (!e.contains("text") || !e["text"].is_string() || e["text"].get<std::string>().empty())
             return "reference evidence without a \"text\" string";
         if (!is_string_or_absent(e, "url")) return "reference evidence: url must be a string";
     } else {
-        return "unknown evidence type '" + type + "'";
+        return "unknown evidence type '" + text::valid_utf8(type.substr(0, 64)) + "'";
     }
     return {};
 }
@@ -79,7 +104,11 @@ std::string validate_one(const json& s, const std::vector<std::string>& kinds, c
     if (!s.is_object()) return "a suggestion is not a JSON object";
     if (!s.contains("kind") || !s["kind"].is_string()) return "a suggestion without a string \"kind\"";
     const auto kind = s["kind"].get<std::string>();
-    if (!suggestion_kind_from_string(kind)) return "unknown kind '" + kind + "'";
+    if (!suggestion_kind_from_string(kind)) return "unknown kind '" + text::valid_utf8(kind.substr(0, 64)) + "'";
+    if (auto why = unknown_key(s, {"kind", "code", "confidence", "score", "band", "complete", "summary", "rationale", "evidence"},
+                               "the suggestion");
+        !why.empty())
+        return why;
     if (std::find(kinds.begin(), kinds.end(), kind) == kinds.end())
         return "kind '" + kind + "' is not among the manifest's outputs";
     if (s.contains("code")) {
@@ -87,6 +116,7 @@ std::string validate_one(const json& s, const std::vector<std::string>& kinds, c
         if (!c.is_object() || !is_string_or_absent(c, "system") || !is_string_or_absent(c, "code") ||
             !is_string_or_absent(c, "display"))
             return "code must be an object of strings (system, code, display)";
+        if (auto why = unknown_key(c, {"system", "code", "display"}, "code"); !why.empty()) return why;
     }
     if (s.contains("confidence") && !s["confidence"].is_null()) {
         if (!s["confidence"].is_number()) return "confidence must be a number in 0..1 or null";
@@ -127,8 +157,9 @@ json merge_output(const std::string& raw) {
         auto text = raw.substr(pos + 1, next == std::string::npos ? std::string::npos : next - pos - 1);
         pos = next == std::string::npos ? raw.size() : next;
         ++texts;
-        json j = json::parse(text, nullptr, false);
-        if (j.is_discarded()) throw BadOutput("the output is not valid JSON");
+        auto parsed = detail::parse_bounded(text);
+        if (!parsed.error.empty()) throw BadOutput("the output is " + parsed.error);
+        json& j = parsed.value;
         if (!j.is_object() || !j.contains("suggestions") || !j["suggestions"].is_array())
             throw BadOutput("the output is not a JSON object with a \"suggestions\" array");
         for (auto& s : j["suggestions"]) all.push_back(std::move(s));
@@ -143,8 +174,13 @@ json merge_output(const std::string& raw) {
 
 std::string validate_output(const std::string& json_text, const std::vector<std::string>& allowed_kinds,
                             const std::optional<VolumeInput>& volume) {
-    json j = json::parse(json_text, nullptr, false);
-    if (j.is_discarded()) return "the output is not valid JSON";
+    auto parsed = detail::parse_bounded(json_text);
+    if (!parsed.error.empty()) return "the output is " + parsed.error;
+    return validate_output_value(parsed.value, allowed_kinds, volume);
+}
+
+std::string validate_output_value(const json& j, const std::vector<std::string>& allowed_kinds,
+                                  const std::optional<VolumeInput>& volume) {
     if (!j.is_object() || !j.contains("suggestions") || !j["suggestions"].is_array())
         return "the output is not a JSON object with a \"suggestions\" array";
     if (j.contains("declined")) {
@@ -154,6 +190,7 @@ std::string validate_output(const std::string& json_text, const std::vector<std:
             return "declined longer than " + std::to_string(kDeclinedMax) + " characters";
         if (!j["suggestions"].empty()) return "the output declines the patient but holds suggestions";
     }
+    if (auto why = unknown_key(j, {"suggestions", "declined"}, "the output"); !why.empty()) return why;
     std::size_t i = 0;
     for (const auto& s : j["suggestions"]) {
         if (auto why = validate_one(s, allowed_kinds, volume); !why.empty())

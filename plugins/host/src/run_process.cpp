@@ -2,6 +2,7 @@
 #include "consilium/text/json_text.h"
 #include "run_process.h"
 
+#include "bounded_json.h"
 #include "output_validation.h"
 #include "run_inputs.h"
 #include "sealed_volume.h"
@@ -10,6 +11,8 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <cmath>
 #include <fstream>
 #include <iterator>
 #include <sstream>
@@ -27,11 +30,6 @@ std::string join(const std::array<double, 3>& v) {
     s.precision(17);
     s << v[0] << ',' << v[1] << ',' << v[2];
     return s.str();
-}
-
-std::string read_all(const fs::path& file) {
-    std::ifstream in(file, std::ios::binary);
-    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
 
 void write_file(const fs::path& file, const std::string& text) {
@@ -139,11 +137,17 @@ ProcessRun run_command(const Manifest& m, const DiscoveredPlugin& plugin, const 
     } else if (auto why = output_over_limit(output_dir, limits.output_mb); !why.empty()) {
         fail(r, RunStatus::invalid_output, why);
     } else {
-        const auto raw = read_all(output_file);
-        if (auto why = validate_output(raw, m.outputs, volume); !why.empty()) {
-            fail(r, RunStatus::invalid_output, why);
+        // Read up to the cap, parsed once with bounded depth, validated, and only then serialised.
+        const auto raw = read_capped(output_file, std::uint64_t(limits.output_mb) << 20);
+        auto parsed = raw ? parse_bounded(*raw) : BoundedJson{};
+        if (!raw) {
+            fail(r, RunStatus::invalid_output, "the output exceeds its limit of " + std::to_string(limits.output_mb) + " MB");
+        } else if (!parsed.error.empty()) {
+            fail(r, RunStatus::invalid_output, "the output is " + parsed.error);
+        } else if (auto invalid = validate_output_value(parsed.value, m.outputs, volume); !invalid.empty()) {
+            fail(r, RunStatus::invalid_output, invalid);
         } else {
-            r.output = json::parse(raw);
+            r.output = std::move(parsed.value);
             r.outputs_hash = decision::sha256_hex(text::json_text(r.output));
         }
     }
@@ -205,8 +209,10 @@ ProcessRun run_native(const Manifest& m, const DiscoveredPlugin& plugin, const s
         return r;
     }
     try {
-        r.output = merge_output(read_all(output_file));
-        if (auto why = validate_output(text::json_text(r.output), m.outputs, volume); !why.empty()) fail(r, RunStatus::invalid_output, why);
+        const auto raw = read_capped(output_file, output_limit);
+        if (!raw) throw BadOutput("the output exceeds its limit of " + std::to_string(limits.output_mb) + " MB");
+        r.output = merge_output(*raw);
+        if (auto why = validate_output_value(r.output, m.outputs, volume); !why.empty()) fail(r, RunStatus::invalid_output, why);
         else r.outputs_hash = decision::sha256_hex(text::json_text(r.output));
     } catch (const BadOutput& e) {
         fail(r, RunStatus::invalid_output, e.what());
@@ -220,8 +226,14 @@ ProcessRun run_process(const Manifest& m, const DiscoveredPlugin& plugin, const 
                        const std::optional<VolumeInput>& volume, const fs::path& work_dir, const RunOptions& options,
                        const EffectiveLimits& limits) {
     const auto timeout = options.timeout.value_or(std::chrono::milliseconds(std::int64_t{limits.timeout_s} * 1000));
-    return m.kind == PluginKind::command ? run_command(m, plugin, context, run_id, volume, work_dir, options, limits, timeout)
-                                         : run_native(m, plugin, context, volume, work_dir, options, limits, timeout);
+    // A plugin's PROGRESS is a number it chose: NaN or infinity is ignored, the rest kept in 0..1.
+    RunOptions guarded = options;
+    if (options.progress)
+        guarded.progress = [report = options.progress](double f) {
+            if (std::isfinite(f)) report(std::clamp(f, 0.0, 1.0));
+        };
+    return m.kind == PluginKind::command ? run_command(m, plugin, context, run_id, volume, work_dir, guarded, limits, timeout)
+                                         : run_native(m, plugin, context, volume, work_dir, guarded, limits, timeout);
 }
 
 }  // namespace consilium::plugins::detail
