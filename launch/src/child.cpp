@@ -1,6 +1,7 @@
 // A launched process: signals to the whole run, its exit, and how many processes it has.
 #include "consilium/launch/launcher.h"
 
+#include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -32,8 +33,18 @@ Child::~Child() {
         signal(SIGKILL);
         wait();
     }
-    for (int fd : {in_, out_, err_})
+    for (int fd : {in_, out_, err_, ns_init_})
         if (fd >= 0) ::close(fd);
+}
+
+void Child::wait_for_namespace() {
+    if (ns_init_ < 0) return;
+    // bubblewrap has ended; --die-with-parent now kills the namespace's init, whose exit the
+    // kernel completes only after every process of the namespace has ended.
+    pollfd p{ns_init_, POLLIN, 0};
+    poll(&p, 1, 10000);
+    ::close(ns_init_);
+    ns_init_ = -1;
 }
 
 void Child::close_stdin() {
@@ -55,6 +66,7 @@ std::optional<Exit> Child::poll_exit() {
     if (waitpid(pid_, &status, WNOHANG) != pid_) return std::nullopt;
     reaped_ = true;
     ::kill(-pid_, SIGKILL);  // whatever it left in its group (unsandboxed)
+    wait_for_namespace();
     return decode(status, sandboxed_);
 }
 
@@ -66,6 +78,7 @@ Exit Child::wait() {
     while (r < 0 && errno == EINTR);
     reaped_ = true;
     ::kill(-pid_, SIGKILL);
+    wait_for_namespace();
     return decode(status, sandboxed_);
 }
 

@@ -6,6 +6,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -69,6 +70,24 @@ void set_limit(int resource, std::uint64_t value) {
     setrlimit(resource, &r);  // in the child: async-signal-safe
 }
 
+// bubblewrap's --info-fd JSON names the namespace's init ("child-pid"): a pidfd of it becomes
+// readable only once the kernel has ended every process of the namespace. -1 when unknown.
+int namespace_init(int info_fd) {
+    std::string text;
+    char buf[256];
+    pollfd p{info_fd, POLLIN, 0};
+    while (text.find('}') == std::string::npos && poll(&p, 1, 5000) > 0) {
+        const ssize_t n = ::read(info_fd, buf, sizeof buf);
+        if (n <= 0) break;
+        text.append(buf, static_cast<std::size_t>(n));
+    }
+    const auto at = text.find("\"child-pid\"");
+    if (at == std::string::npos) return -1;
+    const auto colon = text.find(':', at);
+    const long pid = colon == std::string::npos ? 0 : std::strtol(text.c_str() + colon + 1, nullptr, 10);
+    return pid > 0 ? static_cast<int>(::syscall(SYS_pidfd_open, static_cast<pid_t>(pid), 0)) : -1;
+}
+
 }  // namespace
 
 std::unique_ptr<Child> start(const Spec& spec) {
@@ -85,9 +104,9 @@ std::unique_ptr<Child> start(const Spec& spec) {
     char** env = (spec.clean_environment || sandboxed) ? envp.data() : environ;
 
     Fds parent_side, child_side;  // ends kept by the parent are released into the Child below
-    int in[2] = {-1, -1}, out[2], err[2] = {-1, -1}, failed[2];
+    int in[2] = {-1, -1}, out[2], err[2] = {-1, -1}, failed[2], info[2] = {-1, -1};
     if (pipe2(out, O_CLOEXEC) || pipe2(failed, O_CLOEXEC) || (spec.stdin_pipe && pipe2(in, O_CLOEXEC)) ||
-        (spec.stderr_pipe && pipe2(err, O_CLOEXEC)))
+        (spec.stderr_pipe && pipe2(err, O_CLOEXEC)) || (sandboxed && pipe2(info, O_CLOEXEC)))
         throw LaunchError(std::string("cannot create pipes: ") + std::strerror(errno));
     parent_side.keep(out[0]);
     parent_side.keep(failed[0]);
@@ -95,13 +114,16 @@ std::unique_ptr<Child> start(const Spec& spec) {
     child_side.keep(failed[1]);
     if (spec.stdin_pipe) parent_side.keep(in[1]), child_side.keep(in[0]);
     if (spec.stderr_pipe) parent_side.keep(err[0]), child_side.keep(err[1]);
+    if (sandboxed) parent_side.keep(info[0]), child_side.keep(info[1]);
     const int null_fd = child_side.keep(::open("/dev/null", O_RDWR | O_CLOEXEC));
-    // Sources at high numbers; targets 0 stdin, 1 stdout, 2 stderr, 3 volume, 4 seccomp program.
-    const int src[5] = {high_copy(child_side, spec.stdin_pipe ? in[0] : null_fd), high_copy(child_side, out[1]),
+    // Sources at high numbers; targets 0 stdin, 1 stdout, 2 stderr, 3 volume, 4 seccomp program,
+    // 5 bubblewrap's information (the PID of the namespace's init).
+    const int src[6] = {high_copy(child_side, spec.stdin_pipe ? in[0] : null_fd), high_copy(child_side, out[1]),
                         high_copy(child_side, spec.stderr_pipe ? err[1] : null_fd),
                         spec.fd3 >= 0 ? high_copy(child_side, spec.fd3) : -1,
-                        sandboxed ? child_side.keep(detail::seccomp_program_fd()) : -1};
-    const int used = sandboxed ? 5 : (spec.fd3 >= 0 ? 4 : 3);
+                        sandboxed ? child_side.keep(detail::seccomp_program_fd()) : -1,
+                        sandboxed ? high_copy(child_side, info[1]) : -1};
+    const int used = sandboxed ? 6 : (spec.fd3 >= 0 ? 4 : 3);
     Limits limits = spec.limits;
     std::uint64_t nproc = 0;
     if (limits.processes && getuid() != 0) nproc = processes_of_user(getuid()) + limits.processes;  // root is exempt
@@ -113,7 +135,7 @@ std::unique_ptr<Child> start(const Spec& spec) {
     if (pid == 0) {
         // The child: async-signal-safe calls only, then exec.
         setpgid(0, 0);  // its own group: a terminal's Ctrl-C reaches the caller, which then cancels
-        for (int t = 0; t < 5; ++t)
+        for (int t = 0; t < 6; ++t)
             if (src[t] >= 0 && dup2(src[t], t) < 0) _exit(127);
         if (dup2(report, used) < 0) _exit(127);  // the exec-failure pipe, just above the last target
         fcntl(used, F_SETFD, FD_CLOEXEC);
@@ -143,13 +165,14 @@ std::unique_ptr<Child> start(const Spec& spec) {
         Child reap(pid, sandboxed, -1, -1, -1);  // its destructor reaps it
         throw LaunchError("cannot start " + args[0] + (cwd.empty() ? "" : " in " + cwd) + ": " + std::strerror(e));
     }
+    const int ns_init = sandboxed ? namespace_init(info[0]) : -1;
     auto release = [&](int fd) {
         if (fd < 0) return -1;
         parent_side.fds.erase(std::find(parent_side.fds.begin(), parent_side.fds.end(), fd));
         return fd;
     };
     return std::make_unique<Child>(pid, sandboxed, release(spec.stdin_pipe ? in[1] : -1), release(out[0]),
-                                   release(spec.stderr_pipe ? err[0] : -1));
+                                   release(spec.stderr_pipe ? err[0] : -1), ns_init);
 }
 
 }  // namespace consilium::launch

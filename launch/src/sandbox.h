@@ -9,6 +9,7 @@ namespace consilium::launch::detail {
 
 inline constexpr const char* kBwrap = "/usr/bin/bwrap";
 inline constexpr int kSeccompFd = 4;  // where the child finds the seccomp program (fd 3 is the volume)
+inline constexpr int kInfoFd = 5;     // where bubblewrap writes the namespace init's PID
 
 // The fixed environment every plugin gets, as NAME=value.
 const std::vector<std::string>& clean_environment();

@@ -47,7 +47,7 @@ std::vector<std::string> bwrap_argv(const Spec& spec) {
     // /tmp and the writable binds take writes.
     a.insert(a.end(), {"--tmpfs", "/proc/1", "--remount-ro", "/"});
     a.insert(a.end(), {"--chdir", spec.cwd.empty() ? std::string("/") : spec.cwd.string()});
-    a.insert(a.end(), {"--seccomp", std::to_string(kSeccompFd), "--"});
+    a.insert(a.end(), {"--seccomp", std::to_string(kSeccompFd), "--info-fd", std::to_string(kInfoFd), "--"});
     a.insert(a.end(), spec.argv.begin(), spec.argv.end());
     return a;
 }

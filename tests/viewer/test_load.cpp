@@ -21,6 +21,8 @@
 
 #include <openssl/evp.h>
 
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -515,6 +517,14 @@ BOOST_AUTO_TEST_CASE(voxels_are_shared_memory) {
         struct stat st{};
         BOOST_TEST(fstat(v.voxels->descriptor(), &st) == 0);
         BOOST_TEST(static_cast<std::size_t>(st.st_size) >= v.voxels->size());
+        // Sealed once loaded: no process it is handed to (a plugin) can write the displayed voxels.
+        const int seals = fcntl(v.voxels->descriptor(), F_GET_SEALS);
+        BOOST_TEST((seals & (F_SEAL_WRITE | F_SEAL_SHRINK | F_SEAL_GROW)) == (F_SEAL_WRITE | F_SEAL_SHRINK | F_SEAL_GROW));
+        BOOST_TEST(mmap(nullptr, v.voxels->size(), PROT_READ | PROT_WRITE, MAP_SHARED, v.voxels->descriptor(), 0) == MAP_FAILED);
+        void* ro = mmap(nullptr, v.voxels->size(), PROT_READ, MAP_SHARED, v.voxels->descriptor(), 0);
+        BOOST_TEST_REQUIRE(ro != MAP_FAILED);
+        BOOST_TEST(mprotect(ro, v.voxels->size(), PROT_READ | PROT_WRITE) != 0);
+        munmap(ro, v.voxels->size());
     }
 }
 

@@ -38,9 +38,14 @@ public:
     std::size_t size() const override { return size_; }
     int descriptor() const override { return fd_; }
     bool seal() override {
-        // Read-only in place (the address stays), then sealed: the kernel refuses F_SEAL_WRITE
-        // while any writable shared mapping exists (the decoders' have ended by now).
-        if (mmap(data_, size_ ? size_ : 1, PROT_READ, MAP_SHARED | MAP_FIXED, fd_, 0) == MAP_FAILED) return false;
+        // Read-only in place (the address stays) through a read-only descriptor, then sealed: the
+        // kernel refuses F_SEAL_WRITE while any shared mapping could be made writable, which one
+        // made through our read-write descriptor could (the decoders' have ended by now).
+        const int ro = ::open(("/proc/self/fd/" + std::to_string(fd_)).c_str(), O_RDONLY | O_CLOEXEC);
+        if (ro < 0) return false;
+        void* p = mmap(data_, size_ ? size_ : 1, PROT_READ, MAP_SHARED | MAP_FIXED, ro, 0);
+        ::close(ro);
+        if (p == MAP_FAILED) return false;
         return fcntl(fd_, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) == 0;
     }
 

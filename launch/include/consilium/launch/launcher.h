@@ -67,8 +67,8 @@ struct Exit {
 // A running process; the destructor kills what is left of it and reaps it.
 class Child {
 public:
-    Child(pid_t pid, bool sandboxed, int in, int out, int err)
-        : pid_(pid), sandboxed_(sandboxed), in_(in), out_(out), err_(err) {}
+    Child(pid_t pid, bool sandboxed, int in, int out, int err, int ns_init_pidfd = -1)
+        : pid_(pid), sandboxed_(sandboxed), in_(in), out_(out), err_(err), ns_init_(ns_init_pidfd) {}
     ~Child();
     Child(const Child&) = delete;
     Child& operator=(const Child&) = delete;
@@ -83,7 +83,8 @@ public:
     // To every process of the run: sandboxed, its PID namespace ends with bubblewrap (any signal
     // that stops bubblewrap kills them all, setsid or not); else its process group.
     void signal(int sig);
-    // The exit once it has ended (non-blocking), or wait for it.
+    // The exit once it has ended (non-blocking), or wait for it. Sandboxed, either returns only
+    // once every process of its PID namespace is gone too (setsid or not).
     std::optional<Exit> poll_exit();
     Exit wait();
     // Processes the run has now (it and its descendants, orphans adopted in its namespace too).
@@ -93,7 +94,9 @@ private:
     pid_t pid_;
     bool sandboxed_;
     int in_, out_, err_;
+    int ns_init_;  // pidfd of the sandbox's PID namespace init, or -1
     bool reaped_ = false;
+    void wait_for_namespace();
 };
 
 // Starts it; LaunchError when it cannot (no program, no bubblewrap, out of descriptors...).
