@@ -108,11 +108,24 @@ LoadRun time_library(const fs::path& input) {
     return r;
 }
 
-double median(std::vector<double> v) {
+// Over the runs that worked (a failed run is -1 and is counted, not timed).
+std::vector<double> worked(std::vector<double> v) {
+    v.erase(std::remove_if(v.begin(), v.end(), [](double s) { return s < 0; }), v.end());
     std::sort(v.begin(), v.end());
+    return v;
+}
+double median(const std::vector<double>& runs) {
+    const auto v = worked(runs);
     return v.empty() ? -1 : v[v.size() / 2];
 }
-double best(const std::vector<double>& v) { return v.empty() ? -1 : *std::min_element(v.begin(), v.end()); }
+double best(const std::vector<double>& runs) {
+    const auto v = worked(runs);
+    return v.empty() ? -1 : v.front();
+}
+std::string failures(const std::vector<double>& runs) {
+    const std::size_t failed = runs.size() - worked(runs).size();
+    return failed ? "; " + std::to_string(failed) + " failed" : "";
+}
 double ratio(double a, double b) { return a > 0 && b > 0 ? a / b : -1; }
 const char* verdict(double r, double goal) { return r > 0 && r <= goal ? "met" : "NOT met"; }
 
@@ -166,11 +179,13 @@ int main(int argc, char** argv) {
         theirs.push_back(time_dcm2niix(dir));
     }
     const double lib = median(library), cli_s = median(process), start = median(startup), d2n = median(theirs);
-    std::printf("load_dcm2niix_seconds %.3f s (median of %d; best %.3f)\n", d2n, runs, best(theirs));
-    std::printf("load_consilium_seconds %.3f s (library load_path; median of %d; best %.3f)\n", lib, runs, best(library));
-    std::printf("load_cli_seconds %.3f s (consilium-cli volume, whole process; median of %d; best %.3f)\n", cli_s, runs, best(process));
-    std::printf("load_cli_startup_seconds %.3f s (consilium-cli --version: exec, linking, start-up and exit; median of %d)\n",
-                start, runs);
+    std::printf("load_dcm2niix_seconds %.3f s (median of %d; best %.3f%s)\n", d2n, runs, best(theirs), failures(theirs).c_str());
+    std::printf("load_consilium_seconds %.3f s (library load_path; median of %d; best %.3f%s)\n", lib, runs, best(library),
+                failures(library).c_str());
+    std::printf("load_cli_seconds %.3f s (consilium-cli volume, whole process; median of %d; best %.3f%s)\n", cli_s, runs,
+                best(process), failures(process).c_str());
+    std::printf("load_cli_startup_seconds %.3f s (consilium-cli --version: exec, linking, start-up and exit; median of %d%s)\n",
+                start, runs, failures(startup).c_str());
     std::printf("load_ratio %.3f library/dcm2niix (bar <= 1.0, goal <= 0.5: %s)\n", ratio(lib, d2n), verdict(ratio(lib, d2n), 0.5));
     std::printf("load_cli_ratio %.3f consilium-cli volume/dcm2niix (goal <= 0.6: %s)\n", ratio(cli_s, d2n),
                 verdict(ratio(cli_s, d2n), 0.6));
