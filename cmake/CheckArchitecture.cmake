@@ -1,6 +1,7 @@
 # The dependency arrows of DESIGN.md, checked on the sources (run with cmake -P):
 # only gui/ includes wx; decision/ never includes viewer/, VTK/ITK or the plugin host; plugins/host never
-# includes viewer/ or VTK/ITK; viewer/ never includes decision/.
+# includes viewer/ or VTK/ITK; viewer/ never includes decision/; launch/ (below viewer/ and
+# plugins/host, which both start processes through it) includes none of them.
 file(GLOB_RECURSE sources RELATIVE ${SOURCE_DIR}
   ${SOURCE_DIR}/*.h ${SOURCE_DIR}/*.hpp ${SOURCE_DIR}/*.c ${SOURCE_DIR}/*.cpp ${SOURCE_DIR}/*.cxx)
 set(problems "")
@@ -24,6 +25,9 @@ foreach(f IN LISTS sources)
     endif()
     if(f MATCHES "^viewer/" AND line MATCHES "[<\"]consilium/decision/")
       string(APPEND problems "  ${f}: viewer/ includes decision/: ${line}\n")
+    endif()
+    if(f MATCHES "^launch/" AND line MATCHES "[<\"](consilium/(decision|viewer|plugins|pacs|text)/|wx/|vtk|itk|gdcm)")
+      string(APPEND problems "  ${f}: launch/ (the process launcher) sits below viewer/ and plugins/host and includes neither: ${line}\n")
     endif()
     if(f MATCHES "^text/" AND line MATCHES "[<\"](consilium/(decision|viewer|plugins|pacs)/|wx/|vtk|itk)")
       string(APPEND problems "  ${f}: text/ is the bottom of the graph and includes nothing above it: ${line}\n")

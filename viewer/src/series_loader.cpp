@@ -1,12 +1,12 @@
 #include "consilium/viewer/load.h"
 
 #include "helper_path.h"
+#include "consilium/launch/launcher.h"
 #include "voxel_sums.h"
 
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -17,8 +17,6 @@
 #include <map>
 #include <sstream>
 #include <thread>
-
-extern char** environ;
 
 namespace consilium::viewer {
 namespace {
@@ -46,8 +44,8 @@ PixelType choose_pixel_type(const ScanResult& scan, const Series& s) {
 }
 
 struct Worker {
-    pid_t pid = -1;
-    int in = -1, out = -1;
+    std::unique_ptr<launch::Child> child;  // started by the one launcher (launch/)
+    int in = -1, out = -1;                 // the child's stdin and stdout, ours to close
     std::string pending;                // partial stdout line
     std::optional<int> current_slice;   // "start" seen, no "ok"/"error" yet
     bool finished = false;
@@ -62,38 +60,33 @@ void close_fd(int& fd) {
 
 Worker spawn_worker(const std::filesystem::path& program, const VoxelBuffer& buffer, PixelType type,
                     const std::optional<double>& padding, const LoadOptions& o) {
-    int to_child[2], from_child[2];
-    if (pipe2(to_child, O_CLOEXEC) || pipe2(from_child, O_CLOEXEC)) throw LoadError("cannot create pipes for the decoder");
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, to_child[0], 0);
-    posix_spawn_file_actions_adddup2(&actions, from_child[1], 1);
-    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
-    posix_spawn_file_actions_adddup2(&actions, buffer.descriptor(), 3);  // dup2 clears close-on-exec
-    std::vector<std::string> args = {program.string(), "--buffer-fd", "3", "--buffer-bytes", std::to_string(buffer.size()),
-                                     "--pixel", to_string(type), "--memory-mb", std::to_string(o.worker_memory_mb),
-                                     "--cpu-seconds", std::to_string(o.timeout.count() + 5)};
+    // Not sandboxed: our own decoder, which limits its memory and CPU itself; a sandbox would cost
+    // ~13 ms per start (bubblewrap, measured) and need every series folder bound in (docs/security.md).
+    launch::Spec spec;
+    spec.argv = {program.string(), "--buffer-fd", "3", "--buffer-bytes", std::to_string(buffer.size()),
+                 "--pixel", to_string(type), "--memory-mb", std::to_string(o.worker_memory_mb),
+                 "--cpu-seconds", std::to_string(o.timeout.count() + 5)};
     if (padding) {
         std::ostringstream value;
         value.precision(17);
         value << *padding;
-        args.insert(args.end(), {"--padding", value.str()});
+        spec.argv.insert(spec.argv.end(), {"--padding", value.str()});
     }
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
+    spec.stdin_pipe = true;
+    spec.stderr_pipe = false;
+    spec.fd3 = buffer.descriptor();
+    spec.clean_environment = false;
     Worker w;
-    int rc = posix_spawn(&w.pid, argv[0], &actions, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    ::close(to_child[0]);
-    ::close(from_child[1]);
-    if (rc != 0) {
-        ::close(to_child[1]);
-        ::close(from_child[0]);
-        throw LoadError("cannot start the DICOM decoder " + program.string() + ": " + std::strerror(rc));
+    try {
+        w.child = launch::start(spec);
+    } catch (const launch::LaunchError& e) {
+        throw LoadError("cannot start the DICOM decoder " + program.string() + ": " + e.what());
     }
-    w.in = to_child[1];
-    w.out = from_child[0];
+    // Our own copies, closed by the loop as it goes; the child's are given up now, so that closing
+    // ours ends its input.
+    w.in = fcntl(w.child->stdin_fd(), F_DUPFD_CLOEXEC, 0);
+    w.out = fcntl(w.child->stdout_fd(), F_DUPFD_CLOEXEC, 0);
+    w.child->close_stdin();
     return w;
 }
 
@@ -101,11 +94,7 @@ void stop(std::vector<Worker>& workers) {
     for (auto& w : workers) {
         close_fd(w.in);
         close_fd(w.out);
-        if (w.pid > 0) {
-            kill(w.pid, SIGKILL);
-            waitpid(w.pid, nullptr, 0);
-            w.pid = -1;
-        }
+        w.child.reset();  // killed and reaped
     }
 }
 
@@ -292,13 +281,11 @@ Volume load_series(const ScanResult& scan, const Series& series, const LoadOptio
             }
             // End of output: the worker has exited; find out how.
             close_fd(w.out);
-            int status = 0;
-            waitpid(w.pid, &status, 0);
-            w.pid = -1;
-            if (w.current_slice || !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
-                std::string how = WIFSIGNALED(status) ? "crashed (" + signal_name(WTERMSIG(status)) + ")"
-                                                      : "exited with status " + std::to_string(WEXITSTATUS(status));
-                if (WIFSIGNALED(status) && (WTERMSIG(status) == SIGXCPU || WTERMSIG(status) == SIGKILL))
+            const auto end = w.child->wait();
+            if (w.current_slice || end.code != 0) {
+                std::string how = end.signal ? "crashed (" + signal_name(*end.signal) + ")"
+                                             : "exited with status " + std::to_string(end.code.value_or(-1));
+                if (end.signal && (*end.signal == SIGXCPU || *end.signal == SIGKILL))
                     how += " (time or memory limit)";
                 failure = (w.current_slice ? path_of(*w.current_slice) + ": " : std::string()) + "the decoder " + how;
             }
