@@ -8,13 +8,21 @@
 //   worker_only   consilium-plugin-worker spawned directly (exec, dlopen, mmap, run), no store;
 //   host          run_plugin on a durable store (synchronous=FULL), as a workspace has it;
 //   host_volatile run_plugin on a store with synchronous=OFF: host - host_volatile is the cost of
-//                 the durable writes (the run row, then suggestions + run end + audit).
+//                 the durable writes (the run row, then suggestions + run end + audit);
+//   host_unboxed  as host_volatile with the site policy plugin.sandbox off (the figure before the
+//                 sandbox): host_volatile - host_unboxed is what the sandbox adds to a run;
+//   worker_boxed  the worker through the launcher inside the sandbox, as run_process starts it:
+//                 worker_boxed - worker_only is the sandbox's own cost (bubblewrap + seccomp).
+// Every run goes through the sandbox unless its policy says otherwise (docs/security.md). The
+// volume is sealed, as the loader leaves it, so the host hands it over without a copy.
 // Prints "name value unit" lines; '#' lines are for people. Never part of CTest.
 // Environment: CONSILIUM_BENCH_DIR (default the temp folder) holds the stores: a real disk.
 #include "consilium/decision/session.h"
 #include "consilium/decision/store.h"
 #include "consilium/plugins/discovery.h"
 #include "consilium/decision/plugin_state.h"
+#include "consilium/decision/site_policy.h"
+#include "consilium/launch/launcher.h"
 #include "consilium/plugins/run.h"
 #include "consilium_plugin.h"
 
@@ -36,6 +44,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -166,6 +175,19 @@ void run_worker_only(const std::vector<std::string>& args, int volume_fd) {
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) throw std::runtime_error("the worker failed");
 }
 
+// The worker inside the sandbox with run_process's binds and arguments (paths inside the sandbox).
+void run_worker_boxed(const std::vector<std::string>& args, const std::vector<consilium::launch::Bind>& binds, int volume_fd) {
+    consilium::launch::Spec spec;
+    spec.argv = args;
+    spec.sandbox = consilium::launch::Sandbox{binds, 0};
+    spec.fd3 = volume_fd;
+    spec.stderr_pipe = false;
+    auto child = consilium::launch::start(spec);
+    char buf[4096];
+    while (::read(child->stdout_fd(), buf, sizeof buf) > 0) {}
+    if (child->wait().code != 0) throw std::runtime_error("the sandboxed worker failed");
+}
+
 void run_host(BenchStore& s, const cp::DiscoveredPlugin& plugin, const cp::VolumeInput& volume) {
     auto r = cp::run_plugin(*s.store, *s.session, plugin, s.patient, volume);
     if (r.status != cd::RunStatus::succeeded || r.suggestions.size() != 1)
@@ -199,11 +221,19 @@ int bench(int runs, const std::string& library, int slices) {
     v.bytes = std::size_t{512} * 512 * static_cast<std::size_t>(slices) * 2;
     v.modality = "CT";
     v.series_uid = "1.2.826.0.1.3680043.2.1125.bench";
-    v.fd = memfd_create("plugin-bench-volume", MFD_CLOEXEC);
+    v.fd = memfd_create("plugin-bench-volume", MFD_CLOEXEC | MFD_ALLOW_SEALING);
     if (v.fd < 0 || ftruncate(v.fd, static_cast<off_t>(v.bytes)) != 0) throw std::runtime_error("memfd");
     auto* voxels = static_cast<std::int16_t*>(mmap(nullptr, v.bytes, PROT_READ | PROT_WRITE, MAP_SHARED, v.fd, 0));
     if (voxels == MAP_FAILED) throw std::runtime_error("mmap");
     std::fill(voxels, voxels + v.bytes / 2, std::int16_t{-1000});
+    {  // sealed as the loader leaves it (voxel_buffer.cpp): mapped again through a read-only descriptor
+        munmap(voxels, v.bytes);
+        const int ro = ::open(("/proc/self/fd/" + std::to_string(v.fd)).c_str(), O_RDONLY | O_CLOEXEC);
+        voxels = static_cast<std::int16_t*>(mmap(nullptr, v.bytes, PROT_READ, MAP_SHARED, ro, 0));
+        ::close(ro);
+        if (voxels == MAP_FAILED || fcntl(v.fd, F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_SHRINK | F_SEAL_GROW) != 0)
+            throw std::runtime_error("cannot seal the volume");
+    }
     consilium_volume cv{};
     cv.abi_version = CONSILIUM_PLUGIN_ABI_VERSION;
     cv.struct_size = sizeof cv;
@@ -227,8 +257,10 @@ int bench(int runs, const std::string& library, int slices) {
   "model":{"version":"noop-1","intended_use":"benchmark only"}})";
     auto found = cp::discover_plugins(cp::SearchPath{{dir / "plugins"}});
     if (found.size() != 1 || !found[0].available) throw std::runtime_error("the no-op plugin was not discovered");
-    BenchStore durable(dir / "durable.db", true), volatile_store(dir / "volatile.db", false);
-    for (auto* s : {&durable, &volatile_store}) {  // approved once, as an admin would (content_hash.h)
+    BenchStore durable(dir / "durable.db", true), volatile_store(dir / "volatile.db", false),
+        unboxed(dir / "unboxed.db", false);
+    cd::set_site_policy(*unboxed.store, *unboxed.session, "plugin.sandbox", "off");
+    for (auto* s : {&durable, &volatile_store, &unboxed}) {  // approved once, as an admin would (content_hash.h)
         auto state = consilium::decision::default_plugin_state(found[0].id);
         state.approved_sha256 = found[0].sha256;
         auto tx = s->store->begin();
@@ -245,6 +277,21 @@ int bench(int runs, const std::string& library, int slices) {
         std::to_string(v.bytes), "--dims", "512,512," + std::to_string(slices), "--spacing", "0.7,0.7,1",
         "--origin", "0,0,0", "--direction", "1,0,0,0,1,0,0,0,1", "--pixel", "int16", "--modality", "CT",
         "--series-uid", v.series_uid};
+    // The same run inside the sandbox: run_process's places (/run/consilium/...).
+    std::vector<std::string> boxed_args = worker_args;
+    const std::map<std::string, std::string> inside = {
+        {worker.string(), "/run/consilium/bin/consilium-plugin-worker"},
+        {(dir / "plugins" / "noop" / "noop.so").string(), "/run/consilium/plugin/noop.so"},
+        {(dir / "context.json").string(), "/run/consilium/input/context.json"},
+        {(dir / "work").string(), "/run/consilium/output"},
+        {(dir / "work" / "out").string(), "/run/consilium/output/out"}};
+    for (auto& a : boxed_args)
+        if (auto it = inside.find(a); it != inside.end()) a = it->second;
+    const std::vector<consilium::launch::Bind> binds = {
+        {worker, "/run/consilium/bin/consilium-plugin-worker", false},
+        {dir / "plugins" / "noop", "/run/consilium/plugin", false},
+        {dir / "context.json", "/run/consilium/input/context.json", false},
+        {dir / "work", "/run/consilium/output", true}};
 
     comment("plugin_bench: %d runs of a no-op native plugin on a 512x512x%d int16 volume (%.1f MiB) in a memfd",
             runs, slices, static_cast<double>(v.bytes) / (1 << 20));
@@ -255,7 +302,9 @@ int bench(int runs, const std::string& library, int slices) {
         {"inprocess", [&] { run_in_process(library, cv, context); }},
         {"worker_only", [&] { run_worker_only(worker_args, v.fd); }},
         {"host", [&] { run_host(durable, found[0], v); }},
-        {"host_volatile", [&] { run_host(volatile_store, found[0], v); }}};
+        {"host_volatile", [&] { run_host(volatile_store, found[0], v); }},
+        {"host_unboxed", [&] { run_host(unboxed, found[0], v); }},
+        {"worker_boxed", [&] { run_worker_boxed(boxed_args, binds, v.fd); }}};
     std::vector<std::vector<double>> wall(ways.size());
     std::vector<double> cpu(ways.size());
     for (int i = -1; i < runs; ++i)
@@ -271,6 +320,8 @@ int bench(int runs, const std::string& library, int slices) {
     const auto& worker_only = wall[1];
     const auto& host = wall[2];
     const auto& host_volatile = wall[3];
+    const auto& host_unboxed = wall[4];
+    const auto& worker_boxed = wall[5];
     const double rss_after = status_mib("VmRSS:"), hwm_after = status_mib("VmHWM:");
 
     report("inprocess", inproc);
@@ -286,6 +337,15 @@ int bench(int runs, const std::string& library, int slices) {
     report("host_volatile", host_volatile);
     figure("plugin_durable_writes_median", percentile(host, 0.5) - percentile(host_volatile, 0.5), "ms");
     figure("plugin_host_rest_median", percentile(host_volatile, 0.5) - percentile(worker_only, 0.5), "ms");
+    comment("the sandbox: host overhead without the store's durable writes (start, volume, context, validation),");
+    comment("sandboxed (every run now) beside unsandboxed (before; policy plugin.sandbox off), and the sandbox's own cost");
+    report("host_unboxed", host_unboxed);
+    report("worker_boxed", worker_boxed);
+    const double boxed50 = percentile(host_volatile, 0.5) - percentile(inproc, 0.5);
+    figure("plugin_overhead_sandboxed_nostore_median", boxed50, "ms");
+    figure("plugin_overhead_unsandboxed_nostore_median", percentile(host_unboxed, 0.5) - percentile(inproc, 0.5), "ms");
+    figure("plugin_sandbox_cost_median", percentile(worker_boxed, 0.5) - percentile(worker_only, 0.5), "ms");
+    comment("goal sandboxed overhead (no store) median <= 25 ms: %s", boxed50 <= 25 ? "met" : "NOT met");
     for (std::size_t w = 0; w < ways.size(); ++w)
         figure(std::string("plugin_") + ways[w].first + "_cpu_mean", cpu[w] / runs, "ms");
     figure("plugin_rss_before", rss_before, "MiB", 1);
