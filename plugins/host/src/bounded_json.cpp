@@ -30,6 +30,9 @@ BoundedJson parse_bounded(std::string_view text, int max_depth) {
     } catch (const nlohmann::json::parse_error& e) {
         out.value = nlohmann::json(nlohmann::json::value_t::discarded);
         out.error = "not valid JSON at byte " + std::to_string(e.byte);
+    } catch (const nlohmann::json::exception&) {  // e.g. out_of_range 406: a number beyond double (found by fuzz_output)
+        out.value = nlohmann::json(nlohmann::json::value_t::discarded);
+        out.error = "not valid JSON: a number out of range";
     }
     return out;
 }

@@ -49,7 +49,9 @@ bool valid_plugin_id(std::string_view id) {
 
 namespace detail {
 
-json read_manifest_object(const std::filesystem::path& file, std::string& text) {
+namespace {
+// The file's text, size-checked; InputError naming the file otherwise.
+std::string read_manifest_text(const std::filesystem::path& file) {
     const std::string where = file.string();
     std::error_code ec;
     if (!std::filesystem::is_regular_file(file, ec)) throw decision::InputError(where, "not a readable file");
@@ -59,7 +61,17 @@ json read_manifest_object(const std::filesystem::path& file, std::string& text) 
     std::ostringstream buffer;
     buffer << in.rdbuf();
     if (!in) throw decision::InputError(where, "cannot be read");
-    text = buffer.str();
+    return buffer.str();
+}
+}  // namespace
+
+json read_manifest_object(const std::filesystem::path& file, std::string& text) {
+    text = read_manifest_text(file);
+    return manifest_object_from_text(file, text);
+}
+
+json manifest_object_from_text(const std::filesystem::path& file, const std::string& text) {
+    const std::string where = file.string();
     // Depth-bounded: a manifest is flat, and one nested absurdly deep must not reach anything recursive.
     auto parsed = detail::parse_bounded(text);
     if (!parsed.error.empty()) throw decision::InputError(where, parsed.error);
@@ -71,8 +83,13 @@ json read_manifest_object(const std::filesystem::path& file, std::string& text) 
 }  // namespace detail
 
 Manifest parse_manifest(const std::filesystem::path& plugin_json) {
+    return detail::parse_manifest_text(plugin_json, detail::read_manifest_text(plugin_json));
+}
+
+Manifest detail::parse_manifest_text(const std::filesystem::path& plugin_json, std::string text) {
     Manifest m;
-    const json doc = detail::read_manifest_object(plugin_json, m.raw_json);
+    m.raw_json = std::move(text);
+    const json doc = detail::manifest_object_from_text(plugin_json, m.raw_json);
     const KeyReader top(plugin_json, doc);
 
     m.id = top.required_string("id");

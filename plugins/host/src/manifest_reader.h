@@ -16,6 +16,10 @@ using nlohmann::json;
 
 // Reads the file as one JSON object (size-bounded); InputError naming the file otherwise.
 json read_manifest_object(const std::filesystem::path& file, std::string& text);
+// The object in `text` (depth-bounded); InputError naming `file` otherwise.
+json manifest_object_from_text(const std::filesystem::path& file, const std::string& text);
+// parse_manifest (manifest.h) of text already read; `file` names it in messages. The fuzz target's entry.
+Manifest parse_manifest_text(const std::filesystem::path& file, std::string text);
 
 class KeyReader {
 public:
