@@ -16,6 +16,8 @@
 #include <chrono>
 #include <map>
 #include <memory>
+#include <fstream>
+#include <iterator>
 #include <thread>
 
 extern char** environ;
@@ -71,15 +73,21 @@ BOOST_AUTO_TEST_CASE(cooperative_native_plugin_stops_at_once) {
 }
 
 BOOST_AUTO_TEST_CASE(hanging_command_plugin_is_cancelled_with_its_children) {
-    const auto pid_file = dir / "pid";
-    auto r = run_cancelled(command_plugin("hang", "echo $$ > '" + pid_file.string() + "'\nsleep 600\n"));
+    // The plugin runs in the sandbox's PID namespace: its child `sleep` is found by its unique
+    // argument among the host's processes, and must be gone when run_plugin returns.
+    const std::string marker = "600." + std::to_string(::getpid());
+    auto sleeping = [&] {
+        for (const auto& e : std::filesystem::directory_iterator("/proc")) {
+            std::ifstream cmdline(e.path() / "cmdline");
+            std::string text((std::istreambuf_iterator<char>(cmdline)), std::istreambuf_iterator<char>());
+            if (text.find("sleep") != std::string::npos && text.find(marker) != std::string::npos) return true;
+        }
+        return false;
+    };
+    auto r = run_cancelled(command_plugin("hang", "sleep " + marker + " & wait\n"));
     expect_failure(r, RunStatus::cancelled, "cancelled by doc");
     BOOST_TEST(elapsed_ms < 3000);
-    const pid_t group = std::stoi(consilium::test::read_file(pid_file));
-    // `sleep` went with its group (once its new parent has reaped it: a zombie still counts).
-    bool gone = false;
-    for (int i = 0; i < 100 && !gone; ++i, std::this_thread::sleep_for(20ms)) gone = ::kill(-group, 0) == -1 && errno == ESRCH;
-    BOOST_TEST(gone);
+    BOOST_TEST(!sleeping());
 }
 
 BOOST_AUTO_TEST_CASE(cancelled_before_the_start_runs_nothing) {
@@ -169,13 +177,22 @@ struct CliFixture {
         m["command"] = {"sh", "run.sh"};
         auto file = write_plugin(dir / "plugins", "wait", m);
         consilium::test::write_file(file.parent_path() / "run.sh",
-                                    "touch '" + (dir / "started").string() + "'\nsleep 600\n");
+                                    "touch \"$4/started\"\nsleep 600\n");  // $4: its output folder
         BOOST_REQUIRE(as("admin", {"plugins", "approve", "org.test.cmd.wait"}).exit_code == 0);  // content_hash.h
+    }
+
+    // Whether the plugin has started: it touches `started` in its output folder (in the sandbox it
+    // sees nothing else of ours), somewhere under the workspace's plugin-work.
+    bool started() const {
+        std::error_code ec;
+        for (auto it = std::filesystem::recursive_directory_iterator(dir / "ws" / "plugin-work", ec);
+             !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec))
+            if (it->path().filename() == "started") return true;
+        return false;
     }
 
     // Starts `plugins run` as doc, sends `sig` once the plugin has started; the exit code and stdout.
     std::pair<int, std::string> run_and_signal(int sig) {
-        std::filesystem::remove(dir / "started");
         const auto out_file = dir / "out.json";
         std::vector<std::string> args{cli,  "--workspace", (dir / "ws").string(), "--user", "doc", "--json", "plugins",
                                       "run", "org.test.cmd.wait", "--patient", "RUN-1"};
@@ -199,8 +216,8 @@ struct CliFixture {
         pid_t pid = -1;
         BOOST_REQUIRE(posix_spawn(&pid, cli.c_str(), &actions, nullptr, argv.data(), envp.data()) == 0);
         posix_spawn_file_actions_destroy(&actions);
-        for (int i = 0; i < 200 && !std::filesystem::exists(dir / "started"); ++i) std::this_thread::sleep_for(50ms);
-        BOOST_CHECK(std::filesystem::exists(dir / "started"));
+        for (int i = 0; i < 200 && !started(); ++i) std::this_thread::sleep_for(50ms);
+        BOOST_CHECK(started());
         const auto t0 = Clock::now();
         ::kill(pid, sig);
         int status = 0;

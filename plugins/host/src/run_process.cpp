@@ -107,8 +107,7 @@ ProcessRun run_command(const Manifest& m, const DiscoveredPlugin& plugin, const 
         fail(r, RunStatus::failed, "cannot start the plugin: its program '" + m.command.front() + "' was not found " +
                                        (m.command.front().find('/') != std::string::npos
                                             ? "in " + plugin.folder.string()
-                                            : std::string(limits.sandbox ? "on the sandbox's PATH (/usr/local/bin:/usr/bin:/bin)"
-                                                                         : "on the PATH")));
+                                            : std::string("on the PATH")));  // the sandbox's: /usr/local/bin:/usr/bin:/bin
         return r;
     }
     fs::create_directories(input_dir);
