@@ -124,7 +124,12 @@ for id in $plugin_ids; do
   check "plugins list: $id found in <prefix>/lib/consilium/plugins and available" eval \
     '[ "$(field "$work/plugins.json" "[(p[\"available\"], p[\"path\"].startswith(\"$root/usr/lib/consilium/plugins/\")) for p in d if p[\"id\"] == \"$id\"]")" = "[(True, True)]" ]'
 done
-pid=$(as physician --json patients | python3 -c "import json,sys; print(json.load(sys.stdin)[0]['id'])")
+# An adult: the shipped plugins are for adults (their manifests' model.population) and refuse children.
+pid=$(as physician --json patients | python3 -c "
+import json, sys, datetime
+today = datetime.date.today()
+adults = [p for p in json.load(sys.stdin) if p.get('birth_date') and (today - datetime.date.fromisoformat(p['birth_date'][:10])).days > 19 * 366]
+print(adults[0]['id'])")
 as physician --json plugins run org.consilium.news2 --patient "$pid" >"$work/news2.json" 2>"$work/news2.err"
 check "plugins run org.consilium.news2 (native, in <prefix>/lib/consilium/consilium-plugin-worker)" \
   eval '[ "$(field "$work/news2.json" "d[\"status\"]")" = succeeded ]'
@@ -141,6 +146,9 @@ check "the installed template builds against the unpacked SDK" test $built -eq 0
 [ $built -eq 0 ] || tail -n 20 "$work/tpl.log"
 check "... found as $root/usr/lib/cmake/ConsiliumPluginSDK" \
   grep -qx "ConsiliumPluginSDK_DIR:PATH=$root/usr/lib/cmake/ConsiliumPluginSDK" "$work/tpl/CMakeCache.txt"
+# A plugin new to this installation runs once an admin approves its content hash.
+"${bare[@]}" CONSILIUM_PASSWORD=admin CONSILIUM_PLUGIN_PATH="$work/tpl" "$root/usr/bin/consilium-cli" \
+  --workspace "$ws" --user admin plugins approve org.example.template >"$work/tpl-approve.out" 2>&1
 "${bare[@]}" CONSILIUM_PASSWORD=physician CONSILIUM_PLUGIN_PATH="$work/tpl" "$root/usr/bin/consilium-cli" \
   --workspace "$ws" --user physician --json plugins run org.example.template --patient "$pid" >"$work/tpl-run.json" 2>"$work/tpl-run.err"
 check "the template plugin runs in the unpacked workstation" eval '[ "$(field "$work/tpl-run.json" "d[\"status\"]")" = succeeded ]'
