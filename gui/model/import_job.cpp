@@ -1,5 +1,7 @@
 #include "model/import_job.h"
 
+#include "model/translate.h"  // N_: the skip reasons are translated where shown (import_dialog)
+
 #include <algorithm>
 #include <cctype>
 
@@ -40,7 +42,7 @@ std::vector<std::filesystem::path> fhir_files_in(const std::vector<std::filesyst
             std::string ext = it->path().extension().string();
             for (auto& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
             if (ext == ".json" || ext == ".ndjson") found.push_back(it->path());
-            else skipped.push_back({it->path().string(), "not FHIR (only .json and .ndjson files are read from a folder)"});
+            else skipped.push_back({it->path().string(), N_("not FHIR (only .json and .ndjson files are read from a folder)")});
         }
         if (ec) throw decision::InputError(p.string(), "the folder cannot be read: " + ec.message());
         std::sort(found.begin(), found.end());
@@ -80,7 +82,7 @@ ImportReport run_import(const std::filesystem::path& workspace, const decision::
                 throw;
             }
             for (const auto& f : sources.fhir_files)
-                not_read.push_back({f.string(), "not DICOM (a JSON file; FHIR is imported with Import FHIR files)"});
+                not_read.push_back({f.string(), N_("not DICOM (a JSON file; FHIR is imported with Import FHIR files)")});
             sources.fhir_files.clear();
         }
         if (cancelled(callbacks)) throw decision::ImportCancelled();

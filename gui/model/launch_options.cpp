@@ -13,7 +13,7 @@ LaunchOptions parse_launch_options(const std::vector<std::string>& args) {
         const std::string& a = args[i];
         auto value = [&]() -> std::string {
             if (i + 1 >= args.size() || args[i + 1].starts_with("--"))
-                throw std::invalid_argument(a + " needs a value");
+                throw std::invalid_argument(a + " needs a value");  // untranslated: terminal
             return args[++i];
         };
         if (a == "--workspace") o.workspace = value();
@@ -22,18 +22,19 @@ LaunchOptions parse_launch_options(const std::vector<std::string>& args) {
         else if (a == "--lang") {
             o.language = value();
             if (*o.language != "en" && *o.language != "nl")
-                throw std::invalid_argument("--lang " + *o.language + ": the workstation speaks en and nl");
+                throw std::invalid_argument("--lang " + *o.language + ": the workstation speaks en and nl");  // untranslated: terminal
         } else if (a == "--watchdog") o.watchdog = true;
         else if (a == "--help" || a == "-h") o.help = true;
         else if (a == "--version") o.version = true;
-        else throw std::invalid_argument("unknown argument '" + a + "'");
+        else throw std::invalid_argument("unknown argument '" + a + "'");  // untranslated: terminal
     }
     if (o.workspace.empty()) o.workspace = "workspace";
     return o;
 }
 
+// Messages here go to the terminal (main(), before wx and the catalogue are loaded): "untranslated".
 std::string launch_usage() {
-    return "usage: consilium [--workspace DIR] [--patient ID|MRN] [--series UID] [--lang en|nl] [--watchdog]\n";
+    return "usage: consilium [--workspace DIR] [--patient ID|MRN] [--series UID] [--lang en|nl] [--watchdog]\n";  // untranslated: terminal
 }
 
 }  // namespace consilium::gui

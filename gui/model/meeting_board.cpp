@@ -1,5 +1,6 @@
 #include "model/meeting_board.h"
 
+#include "model/translate.h"
 #include "model/user_words.h"
 
 #include "consilium/decision/mdt.h"
@@ -12,7 +13,7 @@ namespace consilium::gui {
 std::vector<decision::Meeting> MeetingBoard::meetings() { return workstation_.store().meetings().list(); }
 
 std::string MeetingBoard::create(const std::string& name, const std::string& date) {
-    if (!workstation_.logged_in()) return "log in first";
+    if (!workstation_.logged_in()) return tr(workstation_.translate(), N_("log in first"));
     try {
         auto m = decision::create_meeting(workstation_.store(), workstation_.session(), name, date);
         return open(m.id);
@@ -23,7 +24,7 @@ std::string MeetingBoard::create(const std::string& name, const std::string& dat
 
 std::string MeetingBoard::open(std::int64_t meeting_id) {
     auto m = workstation_.store().meetings().find(meeting_id);
-    if (!m) return "meeting " + std::to_string(meeting_id) + ": no such MDT meeting";
+    if (!m) return fill(tr(workstation_.translate(), N_("meeting %s: no such MDT meeting")), {std::to_string(meeting_id)});
     meeting_ = std::move(m);
     current_.reset();
     reload_cases();
@@ -60,9 +61,9 @@ void MeetingBoard::reload_cases() {
 }
 
 std::string MeetingBoard::add_open_patient(const std::string& question) {
-    if (!workstation_.logged_in()) return "log in first";
-    if (!meeting_) return "open or create a meeting first";
-    if (!workstation_.patient()) return "open the patient first";
+    if (!workstation_.logged_in()) return tr(workstation_.translate(), N_("log in first"));
+    if (!meeting_) return tr(workstation_.translate(), N_("open or create a meeting first"));
+    if (!workstation_.patient()) return tr(workstation_.translate(), N_("open the patient first"));
     try {
         decision::add_meeting_case(workstation_.store(), workstation_.session(), meeting_->id, workstation_.patient()->id,
                                    question);
@@ -98,12 +99,12 @@ std::size_t MeetingBoard::first_undecided() const {
 }
 
 std::string MeetingBoard::record_decision(const std::string& text, const std::string& attendee_lines) {
-    if (!workstation_.logged_in()) return "log in first";
+    if (!workstation_.logged_in()) return tr(workstation_.translate(), N_("log in first"));
     const BoardCase* c = current_case();
-    if (!meeting_ || !c) return "choose a case of the meeting first";
+    if (!meeting_ || !c) return tr(workstation_.translate(), N_("choose a case of the meeting first"));
     // The decision goes into the record on screen: never into another patient's.
     if (!workstation_.patient() || workstation_.patient()->id != c->entry.patient_id)
-        return "the open record is not this case's patient; open the case again";
+        return tr(workstation_.translate(), N_("the open record is not this case's patient; open the case again"));
     try {
         decision::record_board_decision(workstation_.store(), workstation_.session(), meeting_->id, c->entry.patient_id, text,
                                         attendees_from_lines(attendee_lines));

@@ -10,6 +10,8 @@
 #include "consilium/plugins/run.h"
 #include "consilium/viewer/volume.h"
 
+#include "model/translate.h"
+
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -37,6 +39,7 @@ struct PluginRow {
     bool enabled = true;      // enabled and not quarantined
     bool available = false;   // found with a usable manifest and not quarantined
     bool quarantined = false;
+    bool needs_approval = false;  // new or changed since an admin approved its content (plugins approve ID)
     std::string reason;       // why not available, or why disabled ("" when neither)
     std::string state_text;   // "enabled", "disabled by dev, 2026-05-01 10:22 UTC: too slow", "quarantined: ..."
     bool takes_volume = false;
@@ -44,7 +47,10 @@ struct PluginRow {
 };
 
 // One row per discovered plugin, in search order, with its enable/quarantine state from the store.
-std::vector<PluginRow> plugin_rows(const std::vector<plugins::DiscoveredPlugin>& found, decision::PluginStateRepository& states);
+// `translate` (here and below): the words in the reader's language (none: English); what a plugin
+// or a user wrote stays as written.
+std::vector<PluginRow> plugin_rows(const std::vector<plugins::DiscoveredPlugin>& found, decision::PluginStateRepository& states,
+                                   const Translate& translate = {});
 
 // The model card as the dialog shows it.
 struct ModelCardView {
@@ -57,10 +63,11 @@ struct ModelCardView {
 // `plugin`: the installed plugin (nullptr: not found). `made_by_*`: the suggestion's provenance,
 // when the card is opened from a suggestion ("" from the Plugins panel).
 ModelCardView make_model_card(const plugins::DiscoveredPlugin* plugin, const std::string& plugin_id,
-                              const std::string& made_by_version = "", const std::string& made_by_model = "");
+                              const std::string& made_by_version = "", const std::string& made_by_model = "",
+                              const Translate& translate = {});
 
 // "" when this role may enable and disable plugins, else why not (shown as tooltip and line).
-std::string why_cannot_manage(decision::Role role);
+std::string why_cannot_manage(decision::Role role, const Translate& translate = {});
 
 // What a run would be given: the open patient and, for a plugin that takes a volume, the series shown.
 struct RunTarget {
@@ -76,13 +83,14 @@ struct RunTarget {
 };
 // "" when the row may be run on the target now, else why not, in words for the panel. A patient
 // outside the intended use may be run only when a clinician chose `run_anyway`.
-std::string why_cannot_run(const PluginRow& row, decision::Role role, const RunTarget& target, bool a_run_is_going);
+std::string why_cannot_run(const PluginRow& row, decision::Role role, const RunTarget& target, bool a_run_is_going,
+                          const Translate& translate = {});
 
 // Why the patient is outside the plugin's stated population today, as the host would refuse the
 // run ("outside intended use: age 9 years is below the minimum 16"); "" when inside or unstated.
 std::string intended_use_of(const PluginRow& row, decision::Store& store, std::int64_t patient_id);
 // "Run NEWS2 early warning score on Louis Erdman" / "... on Louis Erdman, CT Chest (120 images)".
-std::string run_target_text(const PluginRow& row, const RunTarget& target);
+std::string run_target_text(const PluginRow& row, const RunTarget& target, const Translate& translate = {});
 
 // A volume for run_plugin: its geometry and the descriptor of its shared memory. A volume whose
 // voxels are not in shared memory is copied into a new memfd, which `keep` then holds.
@@ -94,16 +102,19 @@ struct RunOutcome {
 };
 // "NEWS2 early warning score 1.0.0: succeeded, 2 suggestions" / "...: crashed: the plugin crashed: ..." (the
 // reason's first line; run_details gives the rest).
-std::string run_summary(const std::string& name, const std::string& version, const RunOutcome& outcome);
+std::string run_summary(const std::string& name, const std::string& version, const RunOutcome& outcome,
+                        const Translate& translate = {});
+// A run's state ("failed") in the reader's language.
+std::string run_status_name(decision::RunStatus status, const Translate& translate = {});
 
 // What the panel's log adds after a run, line by line: how the plugin's process ended ("exit code 3",
 // "ended by signal 11 (Segmentation fault)"), the last lines of its stderr for a run that did not
 // succeed, and the mark of a run made outside the intended use.
-std::vector<std::string> run_details(const RunOutcome& outcome);
+std::vector<std::string> run_details(const RunOutcome& outcome, const Translate& translate = {});
 
 // "Last run on this patient: failed, 2026-05-01 10:22 UTC: the plugin exited with code 3: ..." for the
 // newest stored run of the plugin (its reason's first line); "" when there is none.
-std::string last_run_text(const std::optional<decision::PluginRun>& run);
+std::string last_run_text(const std::optional<decision::PluginRun>& run, const Translate& translate = {});
 
 struct RunRequest {
     std::filesystem::path workspace;  // opened again on the worker thread: SQLite connections stay on their thread

@@ -33,7 +33,7 @@ void save_preferences(const std::filesystem::path& file, const Preferences& p) {
     {
         std::ofstream out(tmp, std::ios::trunc);
         out << text::json_text(j, 2) << '\n';
-        if (!out) throw std::runtime_error(tmp + ": cannot write preferences");
+        if (!out) throw std::runtime_error(tmp + ": cannot write preferences");  // untranslated: only on the terminal (app.cpp)
     }
     std::filesystem::rename(tmp, file);
 }

@@ -49,12 +49,18 @@ decision::ReviewDecision ReviewForm::to_decision() const {
     return d;
 }
 
-std::string why_cannot_decide(decision::Role role, const decision::Suggestion& s) {
+std::string role_name(decision::Role role, const Translate& t) {
+    // The roles' words, listed for the translators.
+    static constexpr const char* kRoles[] = {N_("radiologist"), N_("physician"), N_("developer"), N_("admin")};
+    (void)kRoles;
+    return tr(t, std::string(decision::to_string(role)));
+}
+
+std::string why_cannot_decide(decision::Role role, const decision::Suggestion& s, const Translate& t) {
     if (!decision::allowed(role, decision::Permission::review_suggestions))
-        return "only radiologists and physicians decide on AI suggestions (you are " +
-               std::string(decision::to_string(role)) + ")";
+        return fill(tr(t, N_("only radiologists and physicians decide on AI suggestions (you are %s)")), {role_name(role, t)});
     if (s.status != decision::ReviewStatus::proposed)
-        return "already " + std::string(decision::to_string(s.status)) + " by " + s.reviewed_by.value_or("?");
+        return fill(tr(t, N_("already %s by %s")), {tr(t, std::string(decision::to_string(s.status))), s.reviewed_by.value_or("?")});
     return "";
 }
 

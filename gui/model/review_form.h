@@ -1,6 +1,7 @@
 #pragma once
 // The decision a clinician is about to record on one AI suggestion, and whether it may be sent:
 // modify and reject need a reason; only radiologists and physicians decide; nothing is decided twice.
+#include "model/translate.h"
 #include "consilium/decision/roles.h"
 #include "consilium/decision/suggestion.h"
 
@@ -35,6 +36,9 @@ private:
 
 // Why this user may not decide this suggestion ("" when they may): the buttons are shown
 // disabled with this text as their tooltip.
-std::string why_cannot_decide(decision::Role role, const decision::Suggestion& suggestion);
+std::string why_cannot_decide(decision::Role role, const decision::Suggestion& suggestion, const Translate& translate = {});
+
+// A role's name ("radiologist") in the reader's language.
+std::string role_name(decision::Role role, const Translate& translate = {});
 
 }  // namespace consilium::gui

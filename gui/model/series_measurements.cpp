@@ -1,5 +1,6 @@
 #include "model/series_measurements.h"
 
+#include "model/translate.h"
 #include "consilium/decision/measurement.h"
 
 #include <exception>
@@ -55,7 +56,7 @@ std::vector<KeptMeasurement> SeriesMeasurements::recall(const std::string& serie
 
 std::int64_t SeriesMeasurements::keep(const std::string& series_uid, const KeptMeasurement& measurement) {
     if (!workstation_.logged_in()) {
-        problem_ = "not logged in";
+        problem_ = tr(workstation_.translate(), N_("not logged in"));
         return 0;
     }
     try {
@@ -70,7 +71,7 @@ std::int64_t SeriesMeasurements::keep(const std::string& series_uid, const KeptM
 
 bool SeriesMeasurements::forget(std::int64_t id) {
     if (!workstation_.logged_in()) {
-        problem_ = "not logged in";
+        problem_ = tr(workstation_.translate(), N_("not logged in"));
         return false;
     }
     try {

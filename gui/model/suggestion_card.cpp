@@ -3,6 +3,7 @@
 #include "consilium/decision/review.h"
 
 #include "model/review_form.h"
+#include "model/translate.h"
 
 #include <nlohmann/json.hpp>
 
@@ -79,11 +80,11 @@ std::string coded(const decision::Coding& c) {
 
 }  // namespace
 
-std::vector<Evidence> parse_evidence(const std::string& evidence_json) {
+std::vector<Evidence> parse_evidence(const std::string& evidence_json, const Translate& t) {
     std::vector<Evidence> out;
     const json all = json::parse(evidence_json, nullptr, false);
     if (!all.is_array()) {
-        if (!trim(evidence_json).empty()) out.push_back({Evidence::Type::other, "evidence could not be read", {}, {}, {}, {}, {}});
+        if (!trim(evidence_json).empty()) out.push_back({Evidence::Type::other, tr(t, N_("evidence could not be read")), {}, {}, {}, {}, {}});
         return out;
     }
     for (const auto& item : all) {
@@ -93,27 +94,28 @@ std::vector<Evidence> parse_evidence(const std::string& evidence_json) {
             e.type = Evidence::Type::observation;
             e.ref = item.contains("ref") && item["ref"].is_number_integer() ? std::to_string(item["ref"].get<std::int64_t>())
                                                                               : text_of(item, "ref");
-            e.text = "Observation " + e.ref;
+            e.text = fill(tr(t, N_("Observation %s")), {e.ref});
         } else if (type == "roi") {
             e.type = Evidence::Type::roi;
             e.centre_lps = triple(item, "center_lps");
             e.size_mm = triple(item, "size_mm");
             if (!e.centre_lps) {
                 e.type = Evidence::Type::other;
-                e.text = "region without a position";
+                e.text = tr(t, N_("region without a position"));
             } else {
                 const auto& c = *e.centre_lps;
-                e.text = "Region";
                 if (e.size_mm) {
                     const auto& s = *e.size_mm;
-                    e.text += " " + number(s[0]) + " \u00d7 " + number(s[1]) + " \u00d7 " + number(s[2]) + " mm";
+                    e.text = fill(tr(t, N_("Region %s × %s × %s mm at LPS (%s, %s, %s) mm")),
+                                  {number(s[0]), number(s[1]), number(s[2]), number(c[0]), number(c[1]), number(c[2])});
+                } else {
+                    e.text = fill(tr(t, N_("Region at LPS (%s, %s, %s) mm")), {number(c[0]), number(c[1]), number(c[2])});
                 }
-                e.text += " at LPS (" + number(c[0]) + ", " + number(c[1]) + ", " + number(c[2]) + ") mm";
             }
         } else if (type == "mask") {
             e.type = Evidence::Type::mask;
             e.file = text_of(item, "file");
-            e.text = "Outline (label mask) " + e.file;
+            e.text = fill(tr(t, N_("Outline (label mask) %s")), {e.file});
         } else if (type == "reference") {
             e.type = Evidence::Type::reference;
             e.text = text_of(item, "text");
@@ -121,7 +123,7 @@ std::vector<Evidence> parse_evidence(const std::string& evidence_json) {
             if (e.text.empty()) e.text = e.url;
         } else {
             e.type = Evidence::Type::other;
-            e.text = type.empty() ? "evidence item without a type" : "evidence of type \"" + type + "\"";
+            e.text = type.empty() ? tr(t, N_("evidence item without a type")) : fill(tr(t, N_("evidence of type \"%s\"")), {type});
         }
         out.push_back(std::move(e));
     }
@@ -167,11 +169,11 @@ std::string describe_observation(const std::string& ref, const std::vector<decis
 }
 
 std::string code_system_name(const std::string& system) {
-    if (system == "http://snomed.info/sct") return "SNOMED CT";
+    if (system == "http://snomed.info/sct") return "SNOMED CT";  // untranslated: the name of a code system
     if (system == "http://loinc.org") return "LOINC";
     if (system == "http://hl7.org/fhir/sid/icd-10" || system == "http://hl7.org/fhir/sid/icd-10-cm") return "ICD-10";
-    if (system == "http://www.radlex.org") return "RadLex";
-    if (system == "http://www.nlm.nih.gov/research/umls/rxnorm") return "RxNorm";
+    if (system == "http://www.radlex.org") return "RadLex";  // untranslated: the name of a code system
+    if (system == "http://www.nlm.nih.gov/research/umls/rxnorm") return "RxNorm";  // untranslated: the name of a code system
     if (system == "http://www.whocc.no/atc") return "ATC";
     return system;
 }
@@ -184,18 +186,18 @@ const std::vector<decision::ReasonCode>& reason_codes(decision::ReviewStatus dec
     return decision == decision::ReviewStatus::modified ? modify : reject;
 }
 
-std::string reason_label(decision::ReasonCode code) {
+std::string reason_label(decision::ReasonCode code, const Translate& t) {
     switch (code) {
-        case decision::ReasonCode::clinically_incorrect: return "clinically incorrect";
-        case decision::ReasonCode::not_applicable: return "not applicable to this patient";
-        case decision::ReasonCode::insufficient_evidence: return "insufficient evidence";
-        case decision::ReasonCode::already_known: return "already known";
-        case decision::ReasonCode::other: return "other";
-        case decision::ReasonCode::size_corrected: return N_("size or extent corrected");
-        case decision::ReasonCode::location_corrected: return N_("location corrected");
-        case decision::ReasonCode::different_finding: return N_("a different finding");
+        case decision::ReasonCode::clinically_incorrect: return tr(t, N_("clinically incorrect"));
+        case decision::ReasonCode::not_applicable: return tr(t, N_("not applicable to this patient"));
+        case decision::ReasonCode::insufficient_evidence: return tr(t, N_("insufficient evidence"));
+        case decision::ReasonCode::already_known: return tr(t, N_("already known"));
+        case decision::ReasonCode::other: return tr(t, N_("other"));
+        case decision::ReasonCode::size_corrected: return tr(t, N_("size or extent corrected"));
+        case decision::ReasonCode::location_corrected: return tr(t, N_("location corrected"));
+        case decision::ReasonCode::different_finding: return tr(t, N_("a different finding"));
     }
-    return "other";
+    return tr(t, N_("other"));
 }
 
 std::array<unsigned char, 3> band_colour(const std::optional<std::string>& band) {
@@ -219,7 +221,7 @@ std::vector<std::string> missing_inputs(const decision::Suggestion& s) {
         const std::string line = trim(s.rationale.substr(start, end - start));
         if (line.rfind("- ", 0) == 0) {
             const auto colon = line.find(':');
-            static const std::string not_recorded = ": not recorded";
+            static const std::string not_recorded = ": not recorded";  // untranslated: read from the plugin's rationale, not shown
             if (colon != std::string::npos && line.compare(colon, not_recorded.size(), not_recorded) == 0)
                 out.push_back(trim(line.substr(2, colon - 2)));
         }
@@ -227,7 +229,7 @@ std::vector<std::string> missing_inputs(const decision::Suggestion& s) {
     }
     if (!out.empty()) return out;
     // "...; SpO2, temperature not recorded" in the summary.
-    const std::string tail = " not recorded";
+    const std::string tail = " not recorded";  // untranslated: read from the plugin's summary, not shown
     const auto at = s.summary.rfind(tail);
     if (at != std::string::npos && at + tail.size() == s.summary.size()) {
         const auto semi = s.summary.rfind(';', at);
@@ -272,7 +274,7 @@ std::string readable_time(const std::string& t) {
     return t;
 }
 
-SuggestionCard make_card(const decision::Suggestion& s, decision::Role role, const std::string& plugin_name) {
+SuggestionCard make_card(const decision::Suggestion& s, decision::Role role, const std::string& plugin_name, const Translate& t) {
     SuggestionCard c;
     c.id = s.id;
     c.proposed = s.status == decision::ReviewStatus::proposed;
@@ -296,29 +298,29 @@ SuggestionCard make_card(const decision::Suggestion& s, decision::Role role, con
         const auto missing = missing_inputs(s);
         std::string list;
         for (const auto& m : missing) list += (list.empty() ? "" : ", ") + m;
-        c.missing_text = missing.empty() ? "Lower bound: computed from only some of its inputs"
-                                         : "Lower bound: " + list + " not recorded";
+        c.missing_text = missing.empty() ? tr(t, N_("Lower bound: computed from only some of its inputs"))
+                                         : fill(tr(t, N_("Lower bound: %s not recorded")), {list});
     }
     c.summary = s.summary;
     c.rationale = s.rationale;
     c.model_text = (plugin_name.empty() ? s.plugin_id : plugin_name) + " " + s.plugin_version;
-    if (s.model_version) c.model_text += ", model " + *s.model_version;
-    c.evidence = parse_evidence(s.evidence_json);
+    if (s.model_version) c.model_text = fill(tr(t, N_("%s, model %s")), {c.model_text, *s.model_version});
+    c.evidence = parse_evidence(s.evidence_json, t);
     c.shows_on_image = std::any_of(c.evidence.begin(), c.evidence.end(), [](const Evidence& e) {
         return e.type == Evidence::Type::roi || (e.type == Evidence::Type::mask && !e.file.empty());
     });
     if (!c.proposed) {
-        c.decision_text = c.status + " by " + s.reviewed_by.value_or("?");
+        c.decision_text = fill(tr(t, N_("%s by %s")), {tr(t, c.status), s.reviewed_by.value_or("?")});
         if (s.reviewed_at) c.decision_text += ", " + readable_time(*s.reviewed_at);
-        std::string why = s.reason_code ? reason_label(*s.reason_code) : std::string();
+        std::string why = s.reason_code ? reason_label(*s.reason_code, t) : std::string();
         if (s.reason_text && !trim(*s.reason_text).empty()) why += (why.empty() ? "" : " - ") + trim(*s.reason_text);
-        if (!why.empty()) c.reason_text = "Reason: " + why;
+        if (!why.empty()) c.reason_text = fill(tr(t, N_("Reason: %s")), {why});
         if (s.modified_concept) {
             const auto& m = *s.modified_concept;
-            c.held_instead = "Held instead: " + (m.display.empty() ? m.code : m.display);
+            c.held_instead = fill(tr(t, N_("Held instead: %s")), {m.display.empty() ? m.code : m.display});
             if (const auto code = coded(m); !code.empty() && !m.display.empty()) c.held_instead += " (" + code + ")";
         }
-        if (s.note && !trim(*s.note).empty()) c.note = "Note: " + trim(*s.note);
+        if (s.note && !trim(*s.note).empty()) c.note = fill(tr(t, N_("Note: %s")), {trim(*s.note)});
         if (s.status == decision::ReviewStatus::modified) {
             if (s.modified_concept && !s.modified_concept->display.empty()) c.conclusion = s.modified_concept->display;
             else if (s.reason_text && !trim(*s.reason_text).empty()) c.conclusion = trim(*s.reason_text);
@@ -335,7 +337,7 @@ SuggestionCard make_card(const decision::Suggestion& s, decision::Role role, con
         c.earlier_suggestion = e.suggestion_id;
     }
     if (s.outside_intended_use) c.outside_intended_use = N_("Outside the model's intended use: run at a clinician's request");
-    c.why_cannot_decide = why_cannot_decide(role, s);
+    c.why_cannot_decide = why_cannot_decide(role, s, t);
     return c;
 }
 

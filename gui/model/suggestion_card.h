@@ -8,6 +8,8 @@
 #include "consilium/decision/timeline.h"
 #include "consilium/viewer/dicom_header.h"  // Vec3
 
+#include "model/translate.h"
+
 #include <array>
 #include <cstdint>
 #include <filesystem>
@@ -30,7 +32,7 @@ struct Evidence {
 
 // The suggestion's evidence array as stored by the host. Never throws: unreadable JSON or an
 // unknown item type becomes an `other` item saying so.
-std::vector<Evidence> parse_evidence(const std::string& evidence_json);
+std::vector<Evidence> parse_evidence(const std::string& evidence_json, const Translate& translate = {});
 
 // The workspace file a mask evidence item names (the host stores it relative to the workspace);
 // nullopt for an absolute name or one that climbs out of the workspace.
@@ -46,7 +48,7 @@ std::string code_system_name(const std::string& system_uri);
 
 // The ordered reason list of the review dialog, and each code in the clinician's words.
 const std::vector<decision::ReasonCode>& reason_codes(decision::ReviewStatus decision = decision::ReviewStatus::rejected);
-std::string reason_label(decision::ReasonCode code);  // "clinically incorrect"
+std::string reason_label(decision::ReasonCode code, const Translate& translate = {});  // "clinically incorrect"
 
 // Colour of a risk band (NEWS2: low, low-medium, medium, high), as RGB; grey when unknown.
 std::array<unsigned char, 3> band_colour(const std::optional<std::string>& band);
@@ -109,7 +111,11 @@ struct SuggestionCard {
 bool can_withdraw(const decision::Suggestion& s, const std::string& user, const std::string& now_utc);
 
 // `plugin_name`: the manifest's name when the plugin is still installed, else "" (the id is shown).
-SuggestionCard make_card(const decision::Suggestion& suggestion, decision::Role role, const std::string& plugin_name = "");
+// `translate`: the composed lines (decision, reason, evidence, lower bound) in the reader's
+// language; `status`, `kind`, `band`, `outside_intended_use` and `earlier_status` stay English
+// (the view translates them).
+SuggestionCard make_card(const decision::Suggestion& suggestion, decision::Role role, const std::string& plugin_name = "",
+                         const Translate& translate = {});
 
 // Proposed suggestions first (the newest run first, each run's in the plugin's order), then
 // decided ones (most recently decided first).

@@ -1,5 +1,6 @@
 #include "model/viewer_model.h"
 
+#include "model/translate.h"
 #include "consilium/viewer/measure.h"
 
 #include <algorithm>
@@ -197,19 +198,21 @@ MeasuredValues measure(const viewer::Volume& v, const viewer::Ruler& r) {
     return m;
 }
 
-std::string label_of(const MeasuredValues& m, bool region) {
+std::string label_of(const MeasuredValues& m, bool region, const Translate& t) {
     char text[160];
     if (!region) {
         std::snprintf(text, sizeof text, "%.1f mm", m.length_mm.value_or(0));
         return text;
     }
-    if (!m.mean) return "no voxels";
-    std::snprintf(text, sizeof text, "mean %.0f%s  SD %.0f  (%.0f mm\u00b2)", *m.mean, m.unit.empty() ? "" : (" " + m.unit).c_str(),
-                  m.sd.value_or(0), m.area_mm2.value_or(0));
-    return text;
+    if (!m.mean) return tr(t, N_("no voxels"));
+    char mean[32], sd[32], area[32];
+    std::snprintf(mean, sizeof mean, "%.0f", *m.mean);
+    std::snprintf(sd, sizeof sd, "%.0f", m.sd.value_or(0));
+    std::snprintf(area, sizeof area, "%.0f", m.area_mm2.value_or(0));
+    return fill(tr(t, N_("mean %s%s  SD %s  (%s mm²)")), {mean, m.unit.empty() ? "" : " " + m.unit, sd, area});
 }
 
-std::string label_of(const viewer::Volume& v, const viewer::Ruler& r) { return label_of(measure(v, r), r.box); }
+std::string label_of(const viewer::Volume& v, const viewer::Ruler& r, const Translate& t) { return label_of(measure(v, r), r.box, t); }
 }  // namespace
 
 void ViewerModel::begin_measurement(const viewer::Vec3& lps) {
@@ -228,7 +231,7 @@ void ViewerModel::drag_measurement(const viewer::Vec3& lps) {
     if (!measuring_ || state_.rulers.empty()) return;
     auto& r = state_.rulers.back();
     r.to_lps = lps;
-    r.label = label_of(*volume_, r);
+    r.label = label_of(*volume_, r, translate_);
     changed.emit();
 }
 
@@ -244,11 +247,11 @@ void ViewerModel::end_measurement() {
         return;
     }
     const auto values = measure(*volume_, r);
-    r.label = label_of(values, r.box);
+    r.label = label_of(values, r.box, translate_);
     if (keeper_) {
         const auto id = keeper_->keep(volume_->series_uid, {0, r.from_lps, r.to_lps, r.box, values});
         ruler_ids_.back() = id;
-        if (id == 0) r.label += " (not saved)";
+        if (id == 0) r.label += tr(translate_, N_(" (not saved)"));
     }
     changed.emit();
 }
@@ -290,7 +293,7 @@ void ViewerModel::recall_measurements() {
         r.from_lps = k.from_lps;
         r.to_lps = k.to_lps;
         r.box = k.region;
-        r.label = label_of(k.values, k.region);
+        r.label = label_of(k.values, k.region, translate_);
         state_.rulers.push_back(std::move(r));
         ruler_ids_.push_back(k.id);
     }

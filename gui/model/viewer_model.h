@@ -2,6 +2,7 @@
 // What the radiologist is looking at: one volume, the crosshair all views share, window/level,
 // zoom and pan per view, which view is maximised, overlays. The wx canvases only translate mouse
 // and keys into these calls and redraw when `changed` fires.
+#include "model/translate.h"
 #include "model/measurement_keeper.h"
 #include "model/signal.h"
 
@@ -22,6 +23,9 @@ enum class ViewerTool { navigate, distance, region };
 class ViewerModel {
 public:
     static constexpr int kViews = 4;  // axial, coronal, sagittal, 3D: the 2x2 layout in this order
+
+    // The words of measurement labels ("mean", "no voxels") in the reader's language (none: English).
+    void set_translate(Translate translate) { translate_ = std::move(translate); }
 
     void set_volume(std::shared_ptr<const viewer::Volume> volume);
     void clear();
@@ -79,6 +83,7 @@ public:
     Signal<> changed;
 
 private:
+    Translate translate_;
     static int index(ViewKind view) { return static_cast<int>(view); }
     void apply_overlays();
     void recall_measurements();

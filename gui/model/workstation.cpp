@@ -1,5 +1,6 @@
 #include "model/workstation.h"
 #include "model/suggestion_card.h"
+#include "model/translate.h"
 
 #include "import_sources.h"  // cli/: the repair of DICOM text stored by earlier versions
 
@@ -10,6 +11,7 @@
 #include "consilium/decision/patient_lookup.h"
 #include "consilium/decision/plugin_state.h"
 #include "consilium/decision/record_access.h"
+#include "consilium/plugins/stale_runs.h"
 #include "consilium/decision/review.h"
 #include "consilium/plugins/intended_use.h"
 
@@ -31,6 +33,8 @@ std::string SeriesEntry::label() const {
 Workstation::Workstation(const std::filesystem::path& workspace) : workspace_(decision::Workspace::open(workspace)) {
     // Before anyone sees a name: text an earlier version stored undecoded is decoded again.
     repair_note_ = cli::repair_workspace(workspace_);
+    // Runs a killed workstation or CLI left `running`: marked abandoned, their work folders removed.
+    plugins::abandon_stale_runs(store(), workspace_.folder() / "plugin-work");
 }
 
 std::vector<decision::User> Workstation::demo_users() {
@@ -158,11 +162,11 @@ std::string Workstation::outside_intended_use(const decision::Suggestion& s) {
             why = plugins::outside_intended_use(*plugin->manifest->model.population,
                                                 plugins::patient_facts(store(), s.patient_id, today), today);
         } catch (const std::exception& e) {  // unchecked is not inside: the score must not rank
-            why = std::string("the intended use could not be checked: ") + e.what();
+            why = fill(tr(translate_, N_("the intended use could not be checked: %s")), {e.what()});
         }
     }
     if (why.empty() && s.outside_intended_use)
-        why = "scored outside the model's intended use at a clinician's request";
+        why = tr(translate_, N_("scored outside the model's intended use at a clinician's request"));
     return why;
 }
 
@@ -175,7 +179,7 @@ std::string Workstation::open_patient(const std::string& text) {
 }
 
 std::string Workstation::open_patient(std::int64_t id) {
-    if (!session_) return "log in first";
+    if (!session_) return tr(translate_, N_("log in first"));
     try {
         patient_ = decision::open_patient_record(store(), *session_, id);
     } catch (const std::exception& e) {
@@ -221,7 +225,7 @@ void Workstation::refresh_suggestions() {
 
 std::string Workstation::decide(std::int64_t suggestion_id, const ReviewForm& form,
                                 const std::function<bool(const std::string& earlier)>& confirm) {
-    if (!session_) return "log in first";
+    if (!session_) return tr(translate_, N_("log in first"));
     if (auto problem = form.problem(); !problem.empty()) return problem;
     auto d = form.to_decision();
     try {
@@ -241,7 +245,7 @@ std::string Workstation::decide(std::int64_t suggestion_id, const ReviewForm& fo
 }
 
 std::string Workstation::withdraw(std::int64_t suggestion_id, const std::string& reason) {
-    if (!session_) return "log in first";
+    if (!session_) return tr(translate_, N_("log in first"));
     try {
         decision::withdraw_review(store(), *session_, suggestion_id, reason);
     } catch (const std::exception& e) {
@@ -280,7 +284,9 @@ const plugins::DiscoveredPlugin* Workstation::find_plugin(const std::string& id)
     return nullptr;
 }
 
-std::vector<PluginRow> Workstation::plugin_rows() { return gui::plugin_rows(discovered_plugins(), store().plugin_states()); }
+std::vector<PluginRow> Workstation::plugin_rows(const Translate& translate) {
+    return gui::plugin_rows(discovered_plugins(), store().plugin_states(), translate);
+}
 
 void Workstation::refresh_plugins() {
     plugins_.reset();
@@ -289,7 +295,7 @@ void Workstation::refresh_plugins() {
 }
 
 std::string Workstation::set_plugin_enabled(const std::string& id, bool enabled, const std::string& reason) {
-    if (!session_) return "log in first";
+    if (!session_) return tr(translate_, N_("log in first"));
     try {
         decision::set_plugin_enabled(store(), *session_, id, enabled,
                                      reason.empty() ? std::nullopt : std::optional<std::string>(reason));

@@ -32,6 +32,9 @@ class Workstation {
 public:
     // Opens the workspace; throws decision::NotFound (with a hint) when there is none.
     explicit Workstation(const std::filesystem::path& workspace);
+    // The words of its messages in the reader's language (none: English); set by the views.
+    void set_translate(Translate translate) { translate_ = std::move(translate); }
+    const Translate& translate() const { return translate_; }
 
     const std::filesystem::path& folder() const { return workspace_.folder(); }
     // What opening the workspace repaired (see cli::repair_workspace), "" when nothing.
@@ -82,7 +85,7 @@ public:
     // The plugins on the search path (discovered on first use) and their state in this workspace.
     const std::vector<plugins::DiscoveredPlugin>& discovered_plugins();
     const plugins::DiscoveredPlugin* find_plugin(const std::string& id);  // nullptr when not found
-    std::vector<PluginRow> plugin_rows();
+    std::vector<PluginRow> plugin_rows(const Translate& translate = {});
     void refresh_plugins();  // looks along the search path again; emits plugins_changed
     // Enables or disables a plugin (developers and admins; audited by decision/); "" or the message.
     std::string set_plugin_enabled(const std::string& id, bool enabled, const std::string& reason = "");
@@ -100,6 +103,7 @@ public:
     Signal<> plugins_changed;      // enabled, disabled, discovered again, a run ended (quarantine)
 
 private:
+    Translate translate_;
     decision::Workspace workspace_;
     std::string repair_note_;
     std::optional<decision::Session> session_;

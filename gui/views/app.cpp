@@ -4,6 +4,7 @@
 #include "model/workstation.h"
 #include "views/login_dialog.h"
 #include "views/main_frame.h"
+#include "views/translate_wx.h"
 #include "views/widget_map.h"
 
 #include <wx/app.h>
@@ -80,6 +81,7 @@ bool WorkstationApp::OnInit() {
     set_language(options_.language);
     try {
         workstation_ = std::make_unique<Workstation>(options_.workspace);
+        workstation_->set_translate(wx_translate());
     } catch (const std::exception& e) {
         std::cerr << "consilium: " << e.what() << "\n";
         wxMessageBox(wxString::FromUTF8(e.what()), _("Consilium - cannot open the workspace"), wxOK | wxICON_ERROR);

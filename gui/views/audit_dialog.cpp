@@ -251,17 +251,19 @@ void AuditDialog::export_log() {
     set_busy(true, _("Exporting..."));
     const auto folder = workstation_.folder();
     const auto session = workstation_.session();
-    start([this, folder, session, format, path] {
+    // Said in the reader's language here, on the UI thread: the export runs on a worker.
+    const std::string cannot_write = wxString::Format(_("%s: cannot write the export"), wxString::FromUTF8(path)).utf8_string();
+    start([this, folder, session, format, path, cannot_write] {
         decision::AuditExportResult result;
         std::string error;
         try {
             auto ws = decision::Workspace::open(folder);
             // The file is written inside decision's transaction: if it cannot be, the export is not audited.
-            result = decision::export_audit_log(ws.store(), session, format, path, [&path](const std::string& text) {
+            result = decision::export_audit_log(ws.store(), session, format, path, [&path, &cannot_write](const std::string& text) {
                 std::ofstream out(std::filesystem::path(path), std::ios::binary | std::ios::trunc);
                 out << text;
                 out.close();
-                if (!out) throw std::runtime_error(path + ": cannot write the export");
+                if (!out) throw std::runtime_error(cannot_write);
             });
         } catch (const std::exception& e) {
             error = e.what();

@@ -45,7 +45,7 @@ wxString summary(const ImportReport& r) {
         text += "\n" + wxString::Format(_("Skipped (%d):"), static_cast<int>(r.skipped.size())) + "\n";
         constexpr std::size_t kShown = 200;
         for (std::size_t i = 0; i < r.skipped.size() && i < kShown; ++i)
-            text += "  " + wxString::FromUTF8(r.skipped[i].path) + ": " + wxString::FromUTF8(r.skipped[i].reason) + "\n";
+            text += "  " + wxString::FromUTF8(r.skipped[i].path) + ": " + wxGetTranslation(wxString::FromUTF8(r.skipped[i].reason)) + "\n";
         if (r.skipped.size() > kShown)
             text += wxString::Format(_("  ... and %d more"), static_cast<int>(r.skipped.size() - kShown)) + "\n";
     }

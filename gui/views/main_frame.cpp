@@ -3,6 +3,7 @@
 #include <consilium/viewer/thread_priority.h>
 
 #include "views/audit_dialog.h"
+#include "views/translate_wx.h"
 #include "views/import_dialog.h"
 #include "views/pacs_query_dialog.h"
 #include "views/meeting_mode.h"
@@ -40,6 +41,7 @@ MainFrame::MainFrame(Workstation& workstation, std::function<void()> relogin)
     const wxRect area = wxDisplay(0u).GetClientArea();
     SetSize(area);
     aui_.SetManagedWindow(this);
+    viewer_.set_translate(wx_translate());
 
     banner_ = new PatientBannerPanel(this, workstation_);
     patients_ = new PatientListPanel(this, workstation_, [this](std::int64_t id) { open_patient(id); });

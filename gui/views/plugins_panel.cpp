@@ -1,6 +1,7 @@
 #include "views/plugins_panel.h"
 
 #include "views/model_card_dialog.h"
+#include "views/translate_wx.h"
 
 #include <wx/button.h>
 #include <wx/checkbox.h>
@@ -33,7 +34,7 @@ wxString state_text(const PluginRow& r) { return r.state_text == "enabled" ? _("
 wxString manage_text(const std::string& why, decision::Role role) {
     if (why.empty()) return "";
     return wxString::Format(_("only developers and administrators enable or disable plugins (you are %s)"),
-                            U(std::string(decision::to_string(role))));
+                            U(role_name(role, wx_translate())));
 }
 
 // "Run NEWS2 on Louis Erdman, 2021-02-18 CT ..." (model: run_target_text).
@@ -164,7 +165,7 @@ const PluginRow* PluginsPanel::selected_row() const {
 }
 
 void PluginsPanel::fill() {
-    rows_ = workstation_.logged_in() ? workstation_.plugin_rows() : std::vector<PluginRow>{};
+    rows_ = workstation_.logged_in() ? workstation_.plugin_rows(wx_translate()) : std::vector<PluginRow>{};
     list_->Freeze();
     list_->DeleteAllItems();
     if (selected_id_.empty() && !rows_.empty()) selected_id_ = rows_.front().id;
@@ -245,14 +246,14 @@ void PluginsPanel::update_details() {
     std::string last;
     if (logged_in && t.patient_id) {
         try {
-            last = last_run_text(workstation_.store().suggestions().latest_run(row->id, *t.patient_id));
+            last = last_run_text(workstation_.store().suggestions().latest_run(row->id, *t.patient_id), wx_translate());
         } catch (const std::exception& e) {
             last = wxString::Format(_("the last run could not be read: %s"), U(e.what())).utf8_string();
         }
     }
     last_run_->SetLabel(U(last));
     last_run_->Wrap(std::max(300, GetClientSize().x - list_->GetSize().x - 40));
-    const std::string why = logged_in ? why_cannot_run(*row, workstation_.session().user.role, t, running_) : N_("log in first");
+    const std::string why = logged_in ? why_cannot_run(*row, workstation_.session().user.role, t, running_, wx_translate()) : N_("log in first");
     run_->Enable(why.empty());
     run_->SetToolTip(why.empty() ? target_text(*row, t) : T(why));
     target_->SetLabel(t.patient_id ? target_text(*row, t) : wxString());
@@ -264,7 +265,7 @@ void PluginsPanel::update_details() {
 void PluginsPanel::show_model_card() {
     const PluginRow* row = selected_row();
     if (!row) return;
-    const auto view = make_model_card(&row->plugin, row->id);
+    const auto view = make_model_card(&row->plugin, row->id, "", "", wx_translate());
     ModelCardDialog dialog(this, view);
     dialog.ShowModal();
 }
@@ -292,7 +293,7 @@ void PluginsPanel::run() {
     const PluginRow* row = selected_row();
     if (!row || running_ || !workstation_.logged_in()) return;
     const auto t = target(row);
-    if (auto why = why_cannot_run(*row, workstation_.session().user.role, t, running_); !why.empty()) {
+    if (auto why = why_cannot_run(*row, workstation_.session().user.role, t, running_, wx_translate()); !why.empty()) {
         status_->SetForegroundColour(wxColour(170, 30, 30));
         status_->SetLabel(wxString::Format(_("Cannot run: %s"), T(why)));
         return;
@@ -365,7 +366,7 @@ void PluginsPanel::finished(const RunOutcome& outcome, const std::string& name, 
     const bool cancelled = outcome.error.empty() && outcome.result.status == decision::RunStatus::cancelled;
     gauge_->SetValue(ok ? 1000 : 0);
     status_->SetForegroundColour(ok ? wxColour(30, 120, 50) : cancelled ? kMuted : wxColour(170, 30, 30));
-    const std::string summary = run_summary(name, version, outcome);
+    const std::string summary = run_summary(name, version, outcome, wx_translate());
     status_->SetLabel(U(summary));
     status_->Wrap(std::max(300, GetClientSize().x - list_->GetSize().x - 40));
     log(std::string(), summary + (outcome.error.empty()
@@ -374,7 +375,7 @@ void PluginsPanel::finished(const RunOutcome& outcome, const std::string& name, 
                                             .utf8_string()
                                       : std::string()));
     // The plugin's own words: how its process ended and the end of its stderr.
-    for (const auto& line : run_details(outcome)) log(std::string(), line);
+    for (const auto& line : run_details(outcome, wx_translate())) log(std::string(), line);
     run_anyway_->SetValue(false);  // a decision for one run, not a setting
     // The store changed on the run's own connection: read again what is shown.
     try {

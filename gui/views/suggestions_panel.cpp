@@ -7,6 +7,7 @@
 #include "views/model_card_dialog.h"
 #include "views/review_dialog.h"
 #include "views/text_block.h"
+#include "views/translate_wx.h"
 
 #include "consilium/viewer/load.h"
 
@@ -289,7 +290,7 @@ wxWindow* SuggestionsPanel::make_card_window(const decision::Suggestion& s, int 
         return p && p->manifest ? p->manifest->name : std::string();
     }();
     const auto role = workstation_.session().user.role;
-    const SuggestionCard c = make_card(s, role, plugin_name);
+    const SuggestionCard c = make_card(s, role, plugin_name, wx_translate());
     const float scale = large_ ? 1.45f : 1.0f;
     const wxFont normal = base_font_.Scaled(scale);
     const wxFont small = base_font_.Scaled(scale * 0.92f);
@@ -416,10 +417,10 @@ wxWindow* SuggestionsPanel::make_card_window(const decision::Suggestion& s, int 
             switch (e.type) {
                 case Evidence::Type::observation: {
                     const auto described = describe_observation(e.ref, events_);
-                    line = described.empty() ? e.text : "Observation: " + described;
+                    line = described.empty() ? e.text : wxString::Format(_("Observation: %s"), U(described)).utf8_string();
                     break;
                 }
-                case Evidence::Type::mask: line = "Outline on the image (label mask)"; break;
+                case Evidence::Type::mask: line = _("Outline on the image (label mask)").utf8_string(); break;
                 default: line = e.text;
             }
             put(row(2), text("\u2022 " + line, small), 0, wxLEFT, pad);
@@ -536,7 +537,7 @@ void SuggestionsPanel::show_model_card(std::int64_t id) {
     select(id);
     workstation_.refresh_plugins();  // the card of what is installed now
     const auto view = make_model_card(workstation_.find_plugin(s.plugin_id), s.plugin_id, s.plugin_version,
-                                      s.model_version.value_or(""));
+                                      s.model_version.value_or(""), wx_translate());
     modal([&] {
         ModelCardDialog dialog(this, view, large_);
         dialog.ShowModal();
@@ -554,7 +555,7 @@ void SuggestionsPanel::show_on_image(std::int64_t id) {
             viewer::RoiBox box;
             box.centre_lps = *e.centre_lps;
             box.size_mm = e.size_mm.value_or(viewer::Vec3{0, 0, 0});
-            box.label = "AI #" + std::to_string(id);
+            box.label = wxString::Format(_("AI #%lld"), static_cast<long long>(id)).utf8_string();
             shown.rois.push_back(box);
             if (!shown.centre_lps) shown.centre_lps = *e.centre_lps;
         } else if (e.type == Evidence::Type::mask && !e.file.empty()) {
@@ -617,7 +618,7 @@ void SuggestionsPanel::load_masks(std::int64_t suggestion, const std::vector<std
     for (const auto& file : files) {
         const auto path = evidence_file(folder, file);
         if (!path) {
-            mask_loaded(suggestion, file, nullptr, "the file name leaves the workspace");
+            mask_loaded(suggestion, file, nullptr, _("the file name leaves the workspace").utf8_string());
             continue;
         }
         std::weak_ptr<int> alive = alive_;

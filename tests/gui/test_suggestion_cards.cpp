@@ -5,6 +5,8 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <map>
+
 using namespace consilium;
 using namespace consilium::gui;
 using decision::ReviewStatus;
@@ -331,4 +333,44 @@ BOOST_AUTO_TEST_CASE(a_card_shows_the_earlier_decision_on_the_same_finding_and_w
     BOOST_TEST(can_withdraw(s, "radiologist", "2026-05-01T12:00:00Z"));
     BOOST_TEST(!can_withdraw(s, "physician", "2026-05-01T12:00:00Z"));
     BOOST_TEST(!can_withdraw(s, "radiologist", "2026-05-04T12:00:00Z"));
+}
+
+// Issue 12 item 11: the card's composed lines are translated as formats, the parts filled in after;
+// what the plugin and the clinician wrote stays as written.
+BOOST_AUTO_TEST_CASE(a_translated_card_says_its_own_words_in_the_readers_language) {
+    const std::map<std::string, std::string> nl{{"%s by %s", "%s door %s"},
+                                                {"Modified", "Aangepast"},
+                                                {"Reason: %s", "Reden: %s"},
+                                                {"insufficient evidence", "onvoldoende onderbouwing"},
+                                                {"Held instead: %s", "In plaats daarvan: %s"},
+                                                {"Region %s × %s × %s mm at LPS (%s, %s, %s) mm", "Gebied %s × %s × %s mm op LPS (%s, %s, %s) mm"},
+                                                {"Lower bound: %s not recorded", "Ondergrens: %s niet vastgelegd"}};
+    const Translate translate = [&](const std::string& s) {
+        const auto it = nl.find(s);
+        return it == nl.end() ? s : it->second;
+    };
+    auto s = news2_lower_bound();
+    s.status = ReviewStatus::modified;
+    s.reviewed_by = "radiologist";
+    s.reviewed_at = "2026-05-01T10:22:33Z";
+    s.reason_code = decision::ReasonCode::insufficient_evidence;
+    s.reason_text = "SpO2 is on the ward chart";
+    s.modified_concept = decision::Coding{"http://snomed.info/sct", "46621007", "Atelectasis"};
+    s.evidence_json = R"([{"type":"roi","center_lps":[-60.5,10,-120],"size_mm":[8,8.5,9]}])";
+    const auto c = make_card(s, decision::Role::radiologist, "", translate);
+    BOOST_TEST(c.decision_text == "Aangepast door radiologist, 2026-05-01 10:22 UTC");
+    BOOST_TEST(c.reason_text == "Reden: onvoldoende onderbouwing - SpO2 is on the ward chart");
+    BOOST_TEST(c.held_instead == "In plaats daarvan: Atelectasis (SNOMED CT 46621007)");
+    BOOST_TEST(c.evidence.at(0).text == "Gebied 8.0 × 8.5 × 9.0 mm op LPS (-60.5, 10.0, -120.0) mm");
+    BOOST_TEST(c.missing_text.rfind("Ondergrens: ", 0) == 0u);
+    BOOST_TEST(c.status == "Modified");  // the view translates the status word itself
+    // Untranslated (no catalogue): the same English as before.
+    BOOST_TEST(make_card(s, decision::Role::radiologist).evidence.at(0).text == "Region 8.0 × 8.5 × 9.0 mm at LPS (-60.5, 10.0, -120.0) mm");
+}
+
+BOOST_AUTO_TEST_CASE(fill_puts_the_parts_in_the_formats_places) {
+    BOOST_TEST(fill("%s by %s", {"Modified", "rad"}) == "Modified by rad");
+    BOOST_TEST(fill("%2$s: %1$s", {"a", "b"}) == "b: a");
+    BOOST_TEST(fill("80 %% of %s", {"x"}) == "80 % of x");
+    BOOST_TEST(fill("%s and %s", {"only one"}) == "only one and ");
 }
