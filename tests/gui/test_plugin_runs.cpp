@@ -62,6 +62,13 @@ plugins::DiscoveredPlugin discovered(const fs::path& folder, const std::string& 
     return {};
 }
 
+// An admin's approval of the plugin's content (content_hash.h): only then does it run.
+void approve(const fs::path& workspace, const plugins::DiscoveredPlugin& p) {
+    auto w = decision::Workspace::open(workspace);
+    auto admin = decision::login(w.store(), "admin", "admin");
+    decision::approve_plugin(w.store(), admin, p.id, p.sha256);
+}
+
 // A workspace with an admin, a developer, a radiologist and one patient.
 struct WorkspaceFixture {
     test::ScratchDir dir{"gui-plugins"};
@@ -288,6 +295,12 @@ BOOST_AUTO_TEST_CASE(rows_show_enabled_disabled_quarantined_and_unavailable_with
     q.reason = "quarantined after 3 failed runs";
     w.store().plugin_states().put(q);
 
+    const auto unapproved = plugin_rows(plugins::discover_plugins(plugins::SearchPath{{folder}}), w.store().plugin_states());
+    BOOST_REQUIRE(unapproved.size() == 4u);
+    BOOST_TEST(!unapproved[0].available);
+    BOOST_TEST(unapproved[0].needs_approval);
+    BOOST_TEST(unapproved[0].reason.rfind("needs approval: a new plugin (sha256 ", 0) == 0u);
+    for (const char* id : {"org.test.a", "org.test.b", "org.test.c"}) approve(ws, discovered(folder, id));
     const auto rows = plugin_rows(plugins::discover_plugins(plugins::SearchPath{{folder}}), w.store().plugin_states());
     BOOST_REQUIRE(rows.size() == 4u);
     BOOST_TEST(rows[0].id == "org.test.a");
@@ -322,6 +335,7 @@ printf '%s' '{"suggestions":[{"kind":"risk","confidence":null,"score":4,"band":"
     request.workspace = ws;
     request.session = session("rad");
     request.plugin = discovered(folder, "org.test.score");
+    approve(ws, request.plugin);
     request.patient_id = patient;
     Done done;
     PluginRunner runner;
@@ -357,6 +371,7 @@ BOOST_AUTO_TEST_CASE(cancel_stops_a_hanging_run_which_is_recorded_and_stores_not
     request.workspace = ws;
     request.session = session("rad");
     request.plugin = discovered(folder, "org.test.hang");
+    approve(ws, request.plugin);
     request.patient_id = patient;
     Done done;
     PluginRunner runner;
@@ -386,6 +401,7 @@ BOOST_AUTO_TEST_CASE(a_run_that_cannot_start_says_why_instead_of_throwing) {
     request.workspace = dir / "no-such-workspace";
     request.session = session("rad");
     request.plugin = discovered(folder, "org.test.score");
+    approve(ws, request.plugin);
     request.patient_id = patient;
     Done done;
     PluginRunner runner;
@@ -398,6 +414,7 @@ BOOST_AUTO_TEST_CASE(a_run_that_cannot_start_says_why_instead_of_throwing) {
 BOOST_AUTO_TEST_CASE(the_workstation_lists_plugins_and_lets_only_developers_and_admins_disable_them) {
     const auto folder = ws / "plugins";  // the workspace's own plugin folder is on the search path
     write_command_plugin(folder, "score", command_manifest("org.test.score"), "exit 0\n");
+    approve(ws, discovered(folder, "org.test.score"));
     Workstation station(ws);
     int changed = 0;
     station.plugins_changed.connect([&] { ++changed; });
