@@ -102,6 +102,121 @@ json already_decided_ids(const RunResult& result) {
     return ids;
 }
 
+// What a run yields besides its RunResult (run_and_validate), for record_run.
+struct Ran {
+    json output;
+    std::optional<std::string> outputs_hash;
+    bool process_ran = false;  // the plugin's process ran (its end is kept)
+    fs::path work_dir;
+    bool own_work_dir = false;  // made here: removed after the run
+};
+
+// Run and validate: the plugin's process, then what it returned (declined, masks checked against
+// the volume and kept as evidence). Never throws: a set-up failure is the host's fault.
+void run_and_validate(const Manifest& m, const DiscoveredPlugin& plugin, const std::string& context, std::int64_t run_id,
+                      const std::optional<VolumeInput>& volume, const RunOptions& options, const EffectiveLimits& limits,
+                      RunResult& result, Ran& ran) {
+    try {
+        ran.work_dir = options.work_dir.empty() ? detail::fresh_work_dir() : options.work_dir;
+        ran.own_work_dir = options.work_dir.empty();
+        fs::create_directories(ran.work_dir);
+        auto proc = detail::run_process(m, plugin, context, run_id, volume, ran.work_dir, options, limits);
+        ran.process_ran = proc.outcome.exit_code || proc.outcome.exit_signal || !proc.outcome.stderr_tail.empty();
+        result.status = proc.outcome.status;
+        result.reason = proc.outcome.reason;
+        result.exit_code = proc.outcome.exit_code;
+        result.exit_signal = proc.outcome.exit_signal;
+        result.stderr_tail = proc.outcome.stderr_tail;
+        result.host_fault = proc.outcome.host_fault;
+        ran.output = std::move(proc.output);
+        ran.outputs_hash = proc.outputs_hash;
+        if (result.status == RunStatus::succeeded && ran.output.contains("declined")) {
+            // The plugin's own refusal: nothing to store, and not a failure of the plugin.
+            result.status = RunStatus::rejected;
+            result.reason = "the plugin declined: " + ran.output["declined"].get<std::string>();
+        }
+        // Masks: geometry checked against the volume, then kept in the workspace (mask_evidence.h).
+        if (result.status == RunStatus::succeeded) {
+            if (auto why = check_masks(ran.output, proc.output_folder, volume); !why.empty()) {
+                result.status = RunStatus::invalid_output;
+                result.reason = why;
+                ran.outputs_hash.reset();
+            } else {
+                try {
+                    keep_masks(ran.output, proc.output_folder, options.evidence_dir, run_id);
+                } catch (const std::exception& e) {
+                    result.status = RunStatus::failed;
+                    result.reason = std::string("the evidence could not be kept: ") + e.what();
+                    result.host_fault = true;
+                }
+            }
+        }
+    } catch (const std::exception& e) {
+        result.status = RunStatus::failed;
+        result.reason = std::string("the run could not be set up: ") + e.what();
+        result.host_fault = true;
+    }
+}
+
+// Store: the suggestions (a success only), the run's end, the audit entry and the plugin's
+// failure count, in one transaction.
+void record_run(Store& store, const Session& session, const DiscoveredPlugin& plugin, const PluginRun& run,
+                std::int64_t patient_id, const std::optional<VolumeInput>& volume, const Ran& ran, const decision::SitePolicy& policy,
+                bool marked, PluginState& state, RunResult& result) {
+    auto txn = store.begin();
+    if (result.status == RunStatus::succeeded) store_suggestions(store, ran.output, run, patient_id, result);
+    store.suggestions().finish_run(run.id, result.status,
+                                   result.reason.empty() ? std::nullopt : std::optional<std::string>(result.reason),
+                                   result.duration_ms, ran.outputs_hash);
+    if (ran.process_ran)
+        store.suggestions().record_process_end(run.id, {result.exit_code, result.exit_signal, result.stderr_tail});
+    json details = {{"run_id", run.id},
+                    {"plugin_id", plugin.id},
+                    {"plugin_version", run.plugin_version},
+                    {"plugin_sha256", nullable(plugin.sha256)},
+                    {"model_version", run.model_version ? json(*run.model_version) : json()},
+                    {"patient_id", patient_id},
+                    {"series_uid", volume ? json(volume->series_uid) : json()},
+                    {"inputs_hash", run.inputs_hash.value_or("")},
+                    {"outputs_hash", ran.outputs_hash ? json(*ran.outputs_hash) : json()},
+                    {"status", std::string(to_string(result.status))},
+                    {"reason", nullable(result.reason)},
+                    {"suggestions", result.suggestions.size()},
+                    {"already_decided", already_decided_ids(result)},
+                    {"duration_ms", result.duration_ms},
+                    {"outside_intended_use", nullable(result.outside_intended_use)},
+                    {"run_outside_intended_use", marked}};
+    if (result.status != RunStatus::succeeded && ran.process_ran) {
+        details["exit_code"] = result.exit_code ? json(*result.exit_code) : json();
+        details["exit_signal"] = result.exit_signal ? json(*result.exit_signal) : json();
+        details["stderr_tail"] = nullable(result.stderr_tail);
+    }
+    if (result.host_fault) details["host_fault"] = true;
+    if (!policy.sandbox) details["sandbox"] = "off";
+    store.audit().append(audit_record(session, "plugin.run", "plugin", plugin.id, text::json_text(details)));
+    // Failures in a row; quarantine after kQuarantineAfter. A refusal, a cancellation or a fault
+    // of the host's is not the plugin's failure.
+    const bool plugins_failure = result.status != RunStatus::succeeded && result.status != RunStatus::rejected &&
+                                 result.status != RunStatus::cancelled && !result.host_fault;
+    if (result.status == RunStatus::succeeded && state.failures_in_a_row != 0) {
+        state.failures_in_a_row = 0;
+        store.plugin_states().put(state);
+    } else if (plugins_failure) {
+        ++state.failures_in_a_row;
+        if (state.failures_in_a_row >= kQuarantineAfter && !state.quarantined) {
+            state.quarantined = true;
+            state.reason = "quarantined after " + std::to_string(state.failures_in_a_row) + " failed runs";
+            state.changed_by = session.user.name;
+            state.changed_at = utc_now();
+            store.audit().append(audit_record(session, "plugin.quarantine", "plugin", plugin.id,
+                                              text::json_text(json{{"failures_in_a_row", state.failures_in_a_row},
+                                                   {"reason", *state.reason}})));
+        }
+        store.plugin_states().put(state);
+    }
+    txn->commit();
+}
+
 }  // namespace
 
 RunResult run_plugin(Store& store, const Session& session, const DiscoveredPlugin& found, std::int64_t patient_id,
@@ -155,117 +270,23 @@ RunResult run_plugin(Store& store, const Session& session, const DiscoveredPlugi
     }
     result.run_id = run.id;
 
-    std::optional<std::string> outputs_hash;
-    json output;
-    bool process_ran = false;
+    // Refused, or run and validated; then stored.
+    Ran ran;
     const auto started = Clock::now();
-    fs::path work_dir;
-    bool own_work_dir = false;
     if (!refusal.empty()) {
         result.status = RunStatus::rejected;
         result.reason = refusal;
     } else {
-        try {
-            work_dir = options.work_dir.empty() ? detail::fresh_work_dir() : options.work_dir;
-            own_work_dir = options.work_dir.empty();
-            fs::create_directories(work_dir);
-            auto ran = detail::run_process(*m, plugin, context, run.id, volume, work_dir, options,
-                                           effective_limits(*m, policy));
-            process_ran = ran.outcome.exit_code || ran.outcome.exit_signal || !ran.outcome.stderr_tail.empty();
-            result.status = ran.outcome.status;
-            result.reason = ran.outcome.reason;
-            result.exit_code = ran.outcome.exit_code;
-            result.exit_signal = ran.outcome.exit_signal;
-            result.stderr_tail = ran.outcome.stderr_tail;
-            result.host_fault = ran.outcome.host_fault;
-            output = std::move(ran.output);
-            outputs_hash = ran.outputs_hash;
-            if (result.status == RunStatus::succeeded && output.contains("declined")) {
-                // The plugin's own refusal: nothing to store, and not a failure of the plugin.
-                result.status = RunStatus::rejected;
-                result.reason = "the plugin declined: " + output["declined"].get<std::string>();
-            }
-            // Masks: geometry checked against the volume, then kept in the workspace (mask_evidence.h).
-            if (result.status == RunStatus::succeeded) {
-                if (auto why = check_masks(output, ran.output_folder, volume); !why.empty()) {
-                    result.status = RunStatus::invalid_output;
-                    result.reason = why;
-                    outputs_hash.reset();
-                } else {
-                    try {
-                        keep_masks(output, ran.output_folder, options.evidence_dir, run.id);
-                    } catch (const std::exception& e) {
-                        result.status = RunStatus::failed;
-                        result.reason = std::string("the evidence could not be kept: ") + e.what();
-                        result.host_fault = true;
-                    }
-                }
-            }
-        } catch (const std::exception& e) {
-            result.status = RunStatus::failed;
-            result.reason = std::string("the run could not be set up: ") + e.what();
-            result.host_fault = true;
-        }
+        run_and_validate(*m, plugin, context, run.id, volume, options, effective_limits(*m, policy), result, ran);
     }
     if (result.status == RunStatus::cancelled) result.reason = "cancelled by " + session.user.name;
     result.duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count();
-    if (own_work_dir) {
+    if (ran.own_work_dir) {
         std::error_code ec;
-        fs::remove_all(work_dir, ec);
+        fs::remove_all(ran.work_dir, ec);
     }
 
-    auto txn = store.begin();
-    if (result.status == RunStatus::succeeded) store_suggestions(store, output, run, patient_id, result);
-    store.suggestions().finish_run(run.id, result.status,
-                                   result.reason.empty() ? std::nullopt : std::optional<std::string>(result.reason),
-                                   result.duration_ms, outputs_hash);
-    if (process_ran)
-        store.suggestions().record_process_end(run.id, {result.exit_code, result.exit_signal, result.stderr_tail});
-    json details = {{"run_id", run.id},
-                    {"plugin_id", plugin.id},
-                    {"plugin_version", run.plugin_version},
-                    {"plugin_sha256", nullable(plugin.sha256)},
-                    {"model_version", run.model_version ? json(*run.model_version) : json()},
-                    {"patient_id", patient_id},
-                    {"series_uid", volume ? json(volume->series_uid) : json()},
-                    {"inputs_hash", inputs_hash},
-                    {"outputs_hash", outputs_hash ? json(*outputs_hash) : json()},
-                    {"status", std::string(to_string(result.status))},
-                    {"reason", nullable(result.reason)},
-                    {"suggestions", result.suggestions.size()},
-                    {"already_decided", already_decided_ids(result)},
-                    {"duration_ms", result.duration_ms},
-                    {"outside_intended_use", nullable(result.outside_intended_use)},
-                    {"run_outside_intended_use", marked}};
-    if (result.status != RunStatus::succeeded && process_ran) {
-        details["exit_code"] = result.exit_code ? json(*result.exit_code) : json();
-        details["exit_signal"] = result.exit_signal ? json(*result.exit_signal) : json();
-        details["stderr_tail"] = nullable(result.stderr_tail);
-    }
-    if (result.host_fault) details["host_fault"] = true;
-    if (!policy.sandbox) details["sandbox"] = "off";
-    store.audit().append(audit_record(session, "plugin.run", "plugin", plugin.id, text::json_text(details)));
-    // Failures in a row; quarantine after kQuarantineAfter. A refusal, a cancellation or a fault
-    // of the host's is not the plugin's failure.
-    const bool plugins_failure = result.status != RunStatus::succeeded && result.status != RunStatus::rejected &&
-                                 result.status != RunStatus::cancelled && !result.host_fault;
-    if (result.status == RunStatus::succeeded && state.failures_in_a_row != 0) {
-        state.failures_in_a_row = 0;
-        store.plugin_states().put(state);
-    } else if (plugins_failure) {
-        ++state.failures_in_a_row;
-        if (state.failures_in_a_row >= kQuarantineAfter && !state.quarantined) {
-            state.quarantined = true;
-            state.reason = "quarantined after " + std::to_string(state.failures_in_a_row) + " failed runs";
-            state.changed_by = session.user.name;
-            state.changed_at = utc_now();
-            store.audit().append(audit_record(session, "plugin.quarantine", "plugin", plugin.id,
-                                              text::json_text(json{{"failures_in_a_row", state.failures_in_a_row},
-                                                   {"reason", *state.reason}})));
-        }
-        store.plugin_states().put(state);
-    }
-    txn->commit();
+    record_run(store, session, plugin, run, patient_id, volume, ran, policy, marked, state, result);
     return result;
 }
 
