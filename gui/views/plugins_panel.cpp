@@ -3,6 +3,9 @@
 #include "views/model_card_dialog.h"
 #include "views/translate_wx.h"
 
+#include "consilium/decision/site_policy.h"
+#include "consilium/plugins/limits.h"
+
 #include <wx/button.h>
 #include <wx/checkbox.h>
 #include <wx/gauge.h>
@@ -62,6 +65,11 @@ PluginsPanel::PluginsPanel(wxWindow* parent, Workstation& workstation, ViewerMod
 
     title_ = new wxStaticText(this, wxID_ANY, "");
     title_->SetFont(GetFont().Bold());
+    sandbox_ = new wxStaticText(this, wxID_ANY, "");
+    sandbox_->SetName("plugin-sandbox-warning");
+    sandbox_->SetForegroundColour(kDanger);
+    sandbox_->SetFont(GetFont().Bold());
+    sandbox_->Hide();
     model_card_ = new wxButton(this, wxID_ANY, _("Model card..."));
     enable_ = new wxButton(this, wxID_ANY, _("Enable"));
     disable_ = new wxButton(this, wxID_ANY, _("Disable..."));
@@ -98,6 +106,7 @@ PluginsPanel::PluginsPanel(wxWindow* parent, Workstation& workstation, ViewerMod
     auto* head = new wxBoxSizer(wxHORIZONTAL);
     head->Add(title_, 1, wxALIGN_CENTER_VERTICAL);
     head->Add(refresh, 0, wxLEFT, 6);
+    details->Add(sandbox_, 0, wxEXPAND | wxTOP, 4);
     details->Add(head, 0, wxEXPAND | wxTOP, 4);
     auto* manage = new wxBoxSizer(wxHORIZONTAL);
     manage->Add(model_card_, 0, wxALIGN_CENTER_VERTICAL);
@@ -166,6 +175,10 @@ const PluginRow* PluginsPanel::selected_row() const {
 
 void PluginsPanel::fill() {
     rows_ = workstation_.logged_in() ? workstation_.plugin_rows(wx_translate()) : std::vector<PluginRow>{};
+    const std::string warning =
+        workstation_.logged_in() ? plugins::sandbox_warning(decision::read_site_policy(workstation_.store())) : "";
+    sandbox_->SetLabel(U(warning));
+    sandbox_->Show(!warning.empty());
     list_->Freeze();
     list_->DeleteAllItems();
     if (selected_id_.empty() && !rows_.empty()) selected_id_ = rows_.front().id;
@@ -183,6 +196,7 @@ void PluginsPanel::fill() {
     }
     list_->Thaw();
     update_details();
+    Layout();  // the sandbox warning may have appeared or gone
 }
 
 RunTarget PluginsPanel::target(const PluginRow* row) const {

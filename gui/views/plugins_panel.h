@@ -49,6 +49,7 @@ private:
     Workstation& workstation_;
     ViewerModel& viewer_;
     std::vector<PluginRow> rows_;
+    wxStaticText* sandbox_ = nullptr;  // red: the site runs plugins without the sandbox, or it does not work here
     std::string selected_id_;
     wxListView* list_ = nullptr;
     wxStaticText* title_ = nullptr;

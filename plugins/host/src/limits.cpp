@@ -40,6 +40,15 @@ std::string site_refusal(const Manifest& m, const decision::SitePolicy& p) {
     return "";
 }
 
+std::string sandbox_warning(const decision::SitePolicy& p) {
+    if (!p.sandbox)
+        return "Plugins run WITHOUT the sandbox (site policy plugin.sandbox off): a plugin can read the workspace "
+               "and reach the network.";
+    if (const auto& why = launch::sandbox_unavailable_reason(); !why.empty())
+        return "Plugins cannot run: the sandbox does not work here (" + why + ").";
+    return "";
+}
+
 void apply_site_policy(DiscoveredPlugin& plugin, const decision::SitePolicy& policy) {
     if (!plugin.available || !plugin.manifest) return;
     if (auto why = limits_refusal(*plugin.manifest, policy); !why.empty()) {

@@ -308,7 +308,10 @@ BOOST_AUTO_TEST_CASE(a_symlink_in_the_output_pointing_at_the_database_is_refused
 BOOST_AUTO_TEST_CASE(without_the_sandbox_runs_are_refused_unless_the_site_turns_it_off) {
     // Turning it off is an admin's audited decision, recorded with every run it affects.
     BOOST_CHECK_THROW(set_site_policy(*store, *doc, "plugin.sandbox", "off"), NotPermitted);
+    BOOST_TEST(cp::sandbox_warning(read_site_policy(*store)).empty());  // bubblewrap works here
     set_site_policy(*store, *admin, "plugin.sandbox", "off");
+    // The workstation's plugins pane shows this in red.
+    BOOST_TEST(cp::sandbox_warning(read_site_policy(*store)).find("WITHOUT the sandbox") != std::string::npos);
     auto set = store->audit().entries({.action = "policy.set"});
     BOOST_REQUIRE(set.size() == 1u);
     BOOST_TEST(json::parse(set.back().record.details)["new"] == "off");

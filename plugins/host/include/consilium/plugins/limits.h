@@ -29,6 +29,10 @@ std::string limits_refusal(const Manifest& manifest, const decision::SitePolicy&
 // limits_refusal, or why no run can start: the policy wants the sandbox and it does not work here.
 std::string site_refusal(const Manifest& manifest, const decision::SitePolicy& policy);
 
+// What the workstation shows in red above its plugins: "" when runs are sandboxed; else that the
+// site turned the sandbox off (runs are unconfined), or that it does not work here (runs refused).
+std::string sandbox_warning(const decision::SitePolicy& policy);
+
 // Marks an available plugin whose manifest asks for more than the caps unavailable, with that reason.
 void apply_site_policy(DiscoveredPlugin& plugin, const decision::SitePolicy& policy);
 
