@@ -130,9 +130,9 @@ int main(int argc, char** argv) {
             const std::size_t n = slice_bytes / voxel;
             const auto sums = as_float ? consilium::viewer::sums_of(reinterpret_cast<const float*>(slice.data()), n, padding)
                                        : consilium::viewer::sums_of(reinterpret_cast<const std::int16_t*>(slice.data()), n, padding);
-            char line[160];
-            std::snprintf(line, sizeof line, "ok %d\t%zu\t%.17g\t%.17g\t%.17g", job.slice, sums.count, sums.min, sums.max, sums.sum);
-            std::cout << line << std::endl;
+            char answer[160];
+            std::snprintf(answer, sizeof answer, "ok %d\t%zu\t%.17g\t%.17g\t%.17g", job.slice, sums.count, sums.min, sums.max, sums.sum);
+            std::cout << answer << std::endl;
         } else {
             std::cout << "error " << job.slice << '\t' << problem << std::endl;
         }
