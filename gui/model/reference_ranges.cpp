@@ -94,7 +94,7 @@ bool is_vital(std::string_view loinc) {
 
 // The earliest and latest day a (possibly partial) FHIR date can mean, as seconds at midnight UTC.
 std::string format_ymd(int year, int month, int day) {
-    char buf[16];
+    char buf[40];  // room for any int, so the compiler can prove nothing is cut
     std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", year, month, day);
     return buf;
 }
